@@ -1,0 +1,143 @@
+"""Tables in plain-text publications: tab-separated rows under a caption.
+
+A table is a run of consecutive lines holding tabs. Its caption is the nearest line
+above it starting 'Table' (or 'Figure'), or failing that the nearest non-empty line.
+The first row is a header when its value cells are not numbers. Cells hold figures,
+suppression markers ([c], [x], [z], [low], [u], .., -, *) or text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MARKERS = {"[c]", "[x]", "[z]", "[low]", "[u]", "[p]", "[r]", "..", "-", "*", "–", "—", ":", "n/a",
+           "[w]", "[k]", "~", "x", "z", "c"}  # fmt: skip
+_MARKER_SUFFIX = re.compile(r"\s*\[(?:p|r|u|e)\]\s*$", re.I)
+CELL_NUMBER = re.compile(r"^\s*£?\s*[-+]?\d{1,3}(?:,\d{3})*(?:\.\d+)?\s*(?:%|per cent|pp)?\s*$")
+CAPTION = re.compile(r"^\s*(?:#+\s*)?(Table|Figure)\s+([A-Z]?\d+[a-z]?)\b[.:]?\s*(.*)$", re.I)
+
+
+@dataclass
+class Cell:
+    text: str
+    col: int
+    start: int  # character offset in the line
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def is_marker(self) -> bool:
+        return self.stripped.lower() in MARKERS
+
+    @property
+    def is_number(self) -> bool:
+        return bool(CELL_NUMBER.match(_MARKER_SUFFIX.sub("", self.stripped)))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.stripped
+
+
+@dataclass
+class Row:
+    lineno: int
+    line: str
+    cells: list[Cell]
+
+    @property
+    def label(self) -> str:
+        return self.cells[0].stripped if self.cells else ""
+
+
+@dataclass
+class Table:
+    id: str  # e.g. "Table 3" or "table@45"
+    caption: str
+    caption_line: int | None
+    header: Row | None
+    rows: list[Row]
+    context: list[str] = field(default_factory=list)  # nearby lines (coverage, source, base)
+
+    @property
+    def is_contents(self) -> bool:
+        return bool(re.match(r"^\s*contents\s*$", self.caption, re.I))
+
+    @property
+    def first_line(self) -> int:
+        return (self.header or self.rows[0]).lineno
+
+    @property
+    def last_line(self) -> int:
+        return self.rows[-1].lineno if self.rows else self.first_line
+
+    def column_label(self, col: int) -> str:
+        if self.header is None:
+            return ""
+        for c in self.header.cells:
+            if c.col == col:
+                return c.stripped
+        return ""
+
+    def numeric_share(self) -> float:
+        vals = [c for r in self.rows for c in r.cells[1:] if not c.is_empty]
+        if not vals:
+            return 0.0
+        return sum(1 for c in vals if c.is_number or c.is_marker) / len(vals)
+
+
+def split_cells(line: str) -> list[Cell]:
+    cells: list[Cell] = []
+    pos = 0
+    for i, part in enumerate(line.split("\t")):
+        cells.append(Cell(part, i, pos))
+        pos += len(part) + 1
+    return cells
+
+
+def find_tables(lines: list[str]) -> list[Table]:
+    tables: list[Table] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if "\t" not in lines[i] or not lines[i].strip():
+            i += 1
+            continue
+        j = i
+        while j < n and "\t" in lines[j] and lines[j].strip():
+            j += 1
+        block = [Row(k + 1, lines[k], split_cells(lines[k])) for k in range(i, j)]
+        cap, cap_line = _caption(lines, i)
+        header = None
+        first = block[0]
+        value_cells = [c for c in first.cells[1:] if not c.is_empty]
+        if value_cells and not any(c.is_number for c in value_cells) and len(block) > 1:
+            header = first
+            block = block[1:]
+        m = CAPTION.match(cap) if cap else None
+        tid = f"{m.group(1).title()} {m.group(2)}" if m else f"table@{i + 1}"
+        ctx = [lines[k] for k in range(max(0, i - 12), min(n, j + 4))]
+        tables.append(Table(tid, cap or "", cap_line, header, block, ctx))
+        i = j
+    return tables
+
+
+def _caption(lines: list[str], start: int) -> tuple[str, int | None]:
+    """The 'Table N' line within 6 non-empty lines above, else the nearest non-empty line."""
+    seen = 0
+    nearest: tuple[str, int | None] = ("", None)
+    k = start - 1
+    while k >= 0 and seen < 6:
+        t = lines[k].strip()
+        if t:
+            if nearest[1] is None:
+                nearest = (t, k + 1)
+            if CAPTION.match(t) and t.lower().startswith(("table", "#")):
+                return t, k + 1
+            if "\t" in lines[k]:
+                break
+            seen += 1
+        k -= 1
+    return nearest
