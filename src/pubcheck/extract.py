@@ -159,7 +159,13 @@ def _link_prose(rules: LinkRules, para: str, sent: str, s0: int, span: tuple[int
         return Key()
     ind = rules.indicator(ind_id)
     assert ind is not None
-    measure = pick_measure(rules, sent, local, ind.measures) or ind.measure
+    measure = pick_measure(rules, sent, local, ind.measures)
+    if measure is None and continues:
+        measure = pick_measure(rules, para[: s0 + len(sent)], span, ind.measures)
+    if measure is None:
+        if len(ind.measures) > 1:
+            return Key()  # the sentence does not say which of the indicator's measures
+        measure = ind.measure
     dims = []
     for dname in ind.dimensions:
         dim = rules.dimensions.get(dname)

@@ -16,7 +16,11 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 @dataclass(frozen=True)
 class Interval:
-    """A closed interval [lo, hi] of values a printed figure may stand for."""
+    """The values a printed figure may stand for: [lo, hi), half-open as rounding is.
+
+    A printed 39 stands for [38.5, 39.5) and a printed 40 for [39.5, 40.5): the two share
+    no value, so they overlap only if one interval reaches strictly into the other.
+    """
 
     lo: float
     hi: float
@@ -25,11 +29,13 @@ class Interval:
         if self.lo > self.hi:
             raise ValueError(f"empty interval [{self.lo}, {self.hi}]")
 
-    def overlaps(self, other: Interval, slack: float = 1e-9) -> bool:
-        return self.lo <= other.hi + slack and other.lo <= self.hi + slack
+    def overlaps(self, other: Interval, eps: float = 1e-9) -> bool:
+        if self.lo == self.hi or other.lo == other.hi:  # a point: closed
+            return self.lo <= other.hi + eps and other.lo <= self.hi + eps
+        return self.lo < other.hi - eps and other.lo < self.hi - eps
 
-    def contains(self, x: float, slack: float = 1e-9) -> bool:
-        return self.lo - slack <= x <= self.hi + slack
+    def contains(self, x: float, eps: float = 1e-9) -> bool:
+        return self.lo - eps <= x < self.hi - eps or (self.lo == self.hi and abs(x - self.lo) < eps)
 
     def __add__(self, other: Interval) -> Interval:
         return Interval(self.lo + other.lo, self.hi + other.hi)
@@ -58,7 +64,7 @@ class Interval:
         return self.hi - self.lo
 
     def show(self, digits: int = 3) -> str:
-        return f"[{_fmt(self.lo, digits)}, {_fmt(self.hi, digits)}]"
+        return f"[{_fmt(self.lo, digits)}, {_fmt(self.hi, digits)})"
 
     def to_list(self) -> list[float | None]:
         return [None if math.isinf(self.lo) else self.lo, None if math.isinf(self.hi) else self.hi]
