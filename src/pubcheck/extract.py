@@ -138,7 +138,8 @@ def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int
         local = (a - s0, b - s0)
         key = _link_prose(rules, text, sent, s0, (a, b), local, section)
         refs = tuple(_footnote_id(m) for m in FOOTNOTE_REF.finditer(sent))
-        out.append(replace(f, key=key, sentence=sent.strip(), footnotes=refs,
+        loc = replace(f.location, quote=" ".join(sent.split()))
+        out.append(replace(f, key=key, sentence=sent.strip(), footnotes=refs, location=loc,
                            controlled=bool(CONTROLLED.search(sent))))  # fmt: skip
     return out
 

@@ -1,0 +1,189 @@
+"""The command line: parse, call the library, render. Exit codes:
+0 no finding at or above --fail-on; 1 findings; 2 bad usage or unreadable input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from pubcheck import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def _default_published() -> Path:
+    from pubcheck.paths import published_dir
+
+    d = published_dir()
+    if d is None:
+        raise SystemExit("pubcheck: no DIR given and the bundled published/ folder was not found")
+    return d
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one clear line
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"pubcheck: error: {message}\n")
+        raise SystemExit(EXIT_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="pubcheck",
+        description="Check published statistics: extract every figure from the documents and "
+                    "report the discrepancies (arithmetic, bases, counts vs percentages, inverse "
+                    "rates, prose vs tables, across documents, verbal quantifiers, missing-data "
+                    "bounds, units).",
+    )  # fmt: skip
+    p.add_argument("--version", action="version", version=f"pubcheck {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="check the publications in DIR and report discrepancies",
+                       description="Check the publications in DIR (default: the bundled "
+                                   "published/ folder) and report every discrepancy.")  # fmt: skip
+    c.add_argument("dir", nargs="?", type=Path, help="folder (or one file) of publications")
+    c.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"],
+                   default="console", help="report format (default: console)")  # fmt: skip
+    c.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+    c.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
+                   help="exit 1 when a finding at or above this severity exists (default: error)")  # fmt: skip
+    c.add_argument("--select", help="comma-separated rule ids to run (default: all)")
+    c.add_argument("--ignore", help="comma-separated rule ids to skip")
+    c.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
+    c.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    f = sub.add_parser("figures", help="list every figure extracted from the publications",
+                       description="List every figure in DIR (default: the bundled published/) "
+                                   "with its document, line, value, unit, precision, qualifier "
+                                   "and linked indicator.")  # fmt: skip
+    f.add_argument("dir", nargs="?", type=Path, help="folder (or one file) of publications")
+    f.add_argument("--format", choices=["console", "json", "csv"], default="console")
+    f.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+    f.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    sub.add_parser("rules", help="list the rules with their ids and what they check")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "figures":
+            return _figures(args)
+        if args.command == "rules":
+            return _rules()
+    except KeyboardInterrupt:
+        sys.stderr.write("pubcheck: interrupted\n")
+        return 130
+    except Exception as exc:
+        from pubcheck.documents import InputError
+
+        if getattr(args, "debug", False):
+            raise
+        if isinstance(exc, InputError):
+            sys.stderr.write(f"pubcheck: {exc}\n")
+            return EXIT_INPUT
+        sys.stderr.write(f"pubcheck: internal error: {type(exc).__name__}: {exc} "
+                         "(run with --debug for the traceback)\n")  # fmt: skip
+        return EXIT_INPUT
+    return EXIT_INPUT
+
+
+def _ids(text: str | None) -> set[str] | None:
+    if not text:
+        return None
+    from pubcheck.engine import REGISTRY
+
+    import pubcheck.rules  # noqa: F401
+
+    ids = {t.strip() for t in text.split(",") if t.strip()}
+    unknown = ids - set(REGISTRY)
+    if unknown:
+        from pubcheck.documents import InputError
+
+        raise InputError(f"unknown rule id(s): {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(REGISTRY)}")  # fmt: skip
+    return ids
+
+
+def _out_console(path: Path | None) -> tuple[Console, object | None]:
+    if path is None:
+        return Console(soft_wrap=False), None
+    fh = path.open("w", encoding="utf-8")
+    return Console(file=fh, width=120, no_color=True, force_terminal=False), fh
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pubcheck.documents import InputError
+    from pubcheck.render import RENDERERS
+    from pubcheck.report import check
+
+    target = args.dir or _default_published()
+    if not target.exists():
+        raise InputError(f"{target}: no such file or directory")
+    select, ignore = _ids(args.select), _ids(args.ignore)
+    err = Console(stderr=True)
+    show = not args.no_progress and err.is_terminal
+    if show:
+        with err.status("pubcheck: reading documents") as status:
+            report = check(target, select=select, ignore=ignore,
+                           progress=lambda msg: status.update(f"pubcheck: {msg}"))  # fmt: skip
+    else:
+        report = check(target, select=select, ignore=ignore)
+    console, fh = _out_console(args.output)
+    try:
+        RENDERERS[args.format](report, console)
+    finally:
+        if fh is not None:
+            fh.close()  # type: ignore[attr-defined]
+    if args.output is not None:
+        s = report.summary()
+        err.print(f"pubcheck: wrote {args.format} report to {args.output} "
+                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)")  # fmt: skip
+    if report.unreadable:
+        err.print(f"pubcheck: could not read {', '.join(report.unreadable)} (see the report)")
+        return EXIT_INPUT
+    return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from pubcheck.documents import InputError, load_documents
+    from pubcheck.extract import extract
+    from pubcheck.render import render_figures
+
+    target = args.dir or _default_published()
+    if not target.exists():
+        raise InputError(f"{target}: no such file or directory")
+    loaded = load_documents(target, display_root=Path.cwd())
+    figures = [f for d in loaded.documents for f in extract(d).figures]
+    console, fh = _out_console(args.output)
+    try:
+        render_figures(figures, args.format, console)
+    finally:
+        if fh is not None:
+            fh.close()  # type: ignore[attr-defined]
+    for f in loaded.findings:
+        if f.severity == "error":
+            sys.stderr.write(f"pubcheck: {f.message}\n")
+    return EXIT_INPUT if loaded.unreadable else EXIT_OK
+
+
+def _rules() -> int:
+    from pubcheck.engine import REGISTRY
+
+    import pubcheck.rules  # noqa: F401
+
+    console = Console()
+    for rid, r in REGISTRY.items():
+        first = r.doc.split("\n\n")[0].replace("\n", " ")
+        console.print(f"[bold]{rid}[/] ({r.name}): {first}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

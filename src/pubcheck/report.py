@@ -1,0 +1,97 @@
+"""The report: plain data. `to_dict()` is exactly what `--format json` prints.
+
+JSON shape (stable, documented in README):
+{"tool": ..., "documents": [{"path", "sha256", "figures", ...}],
+ "findings": [{"check", "severity", "message", "expected", "found", "interval",
+               "locations": [{"document", "line", "quote"}]}],
+ "summary": {"error", "warning", "info"}}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pubcheck.documents import InputError, load_documents
+from pubcheck.engine import Corpus, run_rules
+from pubcheck.extract import Extraction, extract
+from pubcheck.model import SEVERITY_RANK, Finding
+
+
+@dataclass
+class DocumentSummary:
+    path: str
+    sha256: str
+    figures: int
+    tables: int
+    manifest_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "figures": self.figures,
+                "tables": self.tables, "manifest_id": self.manifest_id}  # fmt: skip
+
+
+@dataclass
+class Report:
+    target: str
+    documents: list[DocumentSummary]
+    findings: list[Finding]
+    unreadable: list[str] = field(default_factory=list)
+    extractions: list[Extraction] = field(default_factory=list, repr=False)
+
+    def summary(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            out[f.severity] += 1
+        return out
+
+    def worst(self) -> str | None:
+        if not self.findings:
+            return None
+        return max((f.severity for f in self.findings), key=lambda s: SEVERITY_RANK[s])
+
+    def at_or_above(self, level: str) -> list[Finding]:
+        return [f for f in self.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[level]]
+
+    def to_dict(self) -> dict[str, Any]:
+        from pubcheck import __version__
+
+        return {
+            "tool": {"name": "pubcheck", "version": __version__},
+            "target": self.target,
+            "documents": [d.to_dict() for d in self.documents],
+            "findings": [f.to_dict() for f in self.findings],
+            "summary": self.summary(),
+            "unreadable": self.unreadable,
+        }
+
+
+def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | None = None,
+          progress=None) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
+    """Run every registered rule over the publications in `target` (a folder or a file)."""
+    loaded = load_documents(target, display_root=Path.cwd())
+    extractions: list[Extraction] = []
+    findings: list[Finding] = list(loaded.findings)
+    for doc in loaded.documents:
+        if progress:
+            progress(f"extracting {doc.path}")
+        try:
+            extractions.append(extract(doc))
+        except Exception as exc:  # an extraction bug must not hide other documents
+            findings.append(Finding(
+                check="extraction-error", severity="error",
+                message=f"{doc.path}: figures could not be extracted ({type(exc).__name__}: "
+                        f"{exc}); other documents were checked.",
+                expected="extraction to succeed", found=type(exc).__name__, locations=(),
+            ))  # fmt: skip
+    if progress:
+        progress("running rules")
+    corpus = Corpus(extractions)
+    findings += run_rules(corpus, select=select, ignore=ignore)
+    docs = [DocumentSummary(e.document.path, e.document.sha256, len(e.figures), len(e.tables),
+                            e.document.manifest_id) for e in extractions]  # fmt: skip
+    return Report(str(target), docs, findings, loaded.unreadable, extractions)
+
+
+__all__ = ["Report", "DocumentSummary", "check", "InputError"]
