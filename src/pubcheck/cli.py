@@ -97,9 +97,8 @@ def main(argv: list[str] | None = None) -> int:
 def _ids(text: str | None) -> set[str] | None:
     if not text:
         return None
-    from pubcheck.engine import REGISTRY
-
     import pubcheck.rules  # noqa: F401
+    from pubcheck.engine import REGISTRY
 
     ids = {t.strip() for t in text.split(",") if t.strip()}
     unknown = ids - set(REGISTRY)
@@ -174,9 +173,8 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _rules() -> int:
-    from pubcheck.engine import REGISTRY
-
     import pubcheck.rules  # noqa: F401
+    from pubcheck.engine import REGISTRY
 
     console = Console()
     for rid, r in REGISTRY.items():

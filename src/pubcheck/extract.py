@@ -26,7 +26,7 @@ SENTENCE_END = re.compile(
 )
 # A sentence that continues the one before ("This represents ...", "Around 410,000 of them")
 ANAPHORA = re.compile(
-    r"^(?:this|these|that|those|it|they)\b|^(?:\S+\s+){0,3}?[\d,.]+(?:\s+(?:thousand|million|billion))?\s+of (?:them|these|those)\b",
+    r"^(?:this|these|that|those|it|they)\b|^(?:\S+\s+){0,3}?[\d,.]+(?:\s+(?:thousand|million|billion))?\s+of (?:them|these|those)\b",  # noqa: E501
     re.I,
 )
 CLAUSE_SEP = re.compile(r",\s+(?:and|but|while|whereas)\b|;\s+|,\s+with\b", re.I)

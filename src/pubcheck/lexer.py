@@ -41,7 +41,7 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("id", re.compile(r"\b(?:ID|PU)\s?\d+\b|\b\d{2}/\d{2}\b")),
     ("reference", re.compile(
         r"\b(?:Key Indicators?|Indicators?|Chapter|Table|Figure|Annex|PSAs?|NI|NIs|Priority Action|"
-        r"[Ww]aves?|Key Stage|[Ll]evel|Report No\.?|Research Report|Report|page|pp\.|Sec\.?|Sect|"
+        r"[Ww]aves?|[Gg]raph|Key Stage|[Ll]evel|Report No\.?|Research Report|Report|page|pp\.|Sec\.?|Sect|"
         r"SS?\.|[Ss]ection|paragraph|Tier|Class|Element|No\.|Group|Volume|vol|Bulletin|Online Report)"
         r"\s?\d+[A-Za-z]?(?:[.(]\d+\)?)*(?:\s*(?:-|–|&|and)\s*\d+)?")),
     ("statute", re.compile(r"\bS\.\s?\d+[A-Z]?|\bSec\s?\d+|\b\d+:\d+\b|\(\d+\)|\([a-z]{1,3}\)")),

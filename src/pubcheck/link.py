@@ -28,6 +28,7 @@ class IndicatorRule:
     dimensions: tuple[str, ...]
     measure: str
     measures: tuple[str, ...] = ()
+    requires: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def load_rules(path: str | None = None) -> LinkRules:
         IndicatorRule(i["id"], i["name"], i.get("section"), _c(i.get("any", [])),
                       _c(i.get("none", [])), _c(i.get("context", [])),
                       tuple(i.get("dimensions", [])), i["measure"],
-                      tuple(i.get("measures", [i["measure"]])))  # fmt: skip
+                      tuple(i.get("measures", [i["measure"]])), _c(i.get("requires", [])))  # fmt: skip
         for i in d["indicator"]
     )
     measures = tuple((m["id"], _c(m["patterns"])) for m in d.get("measure", []))
@@ -129,6 +130,8 @@ def pick_indicator(rules: LinkRules, text: str, span: tuple[int, int]) -> str | 
     best: tuple[float, int, str] | None = None
     for order, ind in enumerate(rules.indicators):
         if any(p.search(text) for p in ind.none):
+            continue
+        if ind.requires and not any(p.search(text) for p in ind.requires):
             continue
         d = nearest(ind.any, text, span)
         if d is None:

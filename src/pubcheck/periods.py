@@ -31,7 +31,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(rf"\b{_ORD}\s+{_MON}\s+{_YEAR}\b", re.I)),
     ("date-us", re.compile(rf"\b{_MON}\s+{_ORD},?\s+{_YEAR}\b", re.I)),
     ("month", re.compile(rf"\b{_MON}\s+{_YEAR}\b", re.I)),
-    ("year-span", re.compile(rf"\b(?:between\s+)?{_YEAR}(?:\s*(?:-|–|—|/|to|and)\s*|\s+)((?:19|20)?\d{{2}})(?!\d|[,.]\d)", re.I)),
+    ("year-span", re.compile(rf"\b(?:between\s+)?{_YEAR}(?:\s*(?:-|–|—|/|to|and)\s*|\s+)((?:19|20)?\d{{2}})(?!\d|[,.]\d)", re.I)),  # noqa: E501
     ("year", re.compile(rf"(?<![\d,.£$-]){_YEAR}(?!\d|[,.]\d|%|\s*per)")),
 ]  # fmt: skip
 

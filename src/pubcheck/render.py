@@ -191,6 +191,7 @@ def render_figures(figures: list[Figure], fmt: str, console: Console) -> None:
     for col in ("location", "figure", "value", "unit", "±", "qualifier", "linked to"):
         t.add_column(col)
     for f in figures:
+        linked = f.key.describe() if f.key.indicator else ""
         t.add_row(f"{f.location.label()}", escape(f.text), f"{f.value:g}", f.unit,
-                  f"{f.precision:g}", f.qualifier or "", escape(f.key.describe() if f.key.indicator else ""))  # fmt: skip
+                  f"{f.precision:g}", f.qualifier or "", escape(linked))  # fmt: skip
     console.print(t)

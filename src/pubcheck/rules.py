@@ -419,7 +419,7 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
         if k.period is None or k.measure in ("sample_size",):
             continue
         groups[(k, f.unit)].append(f)
-    for (k, unit), figs in groups.items():
+    for (k, _unit), figs in groups.items():
         docs = {f.document for f in figs}
         if len(docs) < 2:
             continue
@@ -515,18 +515,7 @@ def _ratio_check(corpus: Corpus, v: Figure) -> Iterator[Finding]:
                      and c.key.indicator == k.indicator and dict(c.key.breakdown).get(dname) == val]  # fmt: skip
             den_k = [c for c in corpus.cells() if c.unit == "percent"
                      and c.key.indicator == k.indicator and dict(c.key.breakdown).get(dname) == ov]  # fmt: skip
-            # compare like with like: the 'all' row of the other dimensions if unstated
-            def pick(cs: list[Figure]) -> Figure | None:
-                for c in cs:
-                    rest = {d: x for d, x in c.key.breakdown if d != dname}
-                    want = {d: x for d, x in base.items() if d != dname}
-                    if all(rest.get(d) == x for d, x in want.items()) and all(
-                        x == "all" for d, x in rest.items() if d not in want
-                    ):
-                        return c
-                return None
-
-            a, b = pick(num_k), pick(den_k)
+            a, b = _like_for_like(num_k, dname, base), _like_for_like(den_k, dname, base)
             if a is None or b is None:
                 continue
             ratio = a.interval.ratio(b.interval)
@@ -539,6 +528,18 @@ def _ratio_check(corpus: Corpus, v: Figure) -> Iterator[Finding]:
                     interval="accepted ranges: checks/quantifiers.toml", locations=locs(v, a, b),
                 )  # fmt: skip
             return
+
+
+def _like_for_like(cells: list[Figure], dname: str, want_dims: dict[str, str]) -> Figure | None:
+    """The cell matching the stated dimensions, and the 'all' row of any unstated one."""
+    want = {d: x for d, x in want_dims.items() if d != dname}
+    for c in cells:
+        rest = {d: x for d, x in c.key.breakdown if d != dname}
+        if all(rest.get(d) == x for d, x in want.items()) and all(
+            x == "all" for d, x in rest.items() if d not in want
+        ):
+            return c
+    return None
 
 
 MISSING = re.compile(r"missing|no (?:data|answer|response)|not (?:answer|respond)|non-?response",
