@@ -365,6 +365,9 @@ def _check_change(corpus: Corpus, f: Figure, key) -> Iterator[Finding]:  # type:
                 found=f"{'+' if sign > 0 else '-'}{f.text}", interval=_iv(rel), locations=locs(f),
             )  # fmt: skip
         return
+    if not f.base_period and not f.relative and f.direction:
+        yield from _check_group_difference(corpus, f)
+        return
     if not f.base_period or f.base_period == "previous" or key.period is None:
         return
     unit = "percent"
@@ -655,3 +658,57 @@ def figure_traces_to_source(corpus: Corpus) -> Iterator[Finding]:
             expected="a table or second source for the figure", found=f.text,
             interval=None, locations=locs(f),
         )  # fmt: skip
+
+
+THAN = re.compile(r"\b(?:higher|lower|more|less|greater|above|below)\s+than\b(.{0,80})", re.I)
+
+
+def _check_group_difference(corpus: Corpus, f: Figure) -> Iterator[Finding]:
+    """'65 per cent of X ..., 26 percentage points higher than the figure for Y': the
+    difference between the rate just quoted and the same rate for group Y in the table."""
+    m = THAN.search(f.sentence[f.sentence.find(f.text) :]) if f.text in f.sentence else None
+    if m is None:
+        return
+    before = [g for g in corpus.figures if g.document == f.document and g.line == f.line
+              and g.kind == "number" and g.unit == "percent" and g.span[1] <= f.span[0]
+              and g.key.indicator]  # fmt: skip
+    if not before:
+        return
+    p = before[-1]
+    pkey = corpus.resolved(p)
+    ind = corpus.rules.indicator(pkey.indicator or "")
+    if ind is None:
+        return
+    other_key = None
+    for dname in ind.dimensions:
+        dim = corpus.rules.dimensions.get(dname)
+        if dim is None:
+            continue
+        from pubcheck.link import pick_dimension
+
+        v = pick_dimension(dim, m.group(1), (0, 0))
+        mine = dict(pkey.breakdown).get(dname)
+        if v and mine and v != mine:
+            other_key = pkey.with_(breakdown=tuple(sorted({**dict(pkey.breakdown), dname: v}.items())))
+            break
+    if other_key is None:
+        return
+    a = corpus.lookup(pkey, "percent", cells_only=True)
+    b = corpus.lookup(other_key, "percent", cells_only=True)
+    if not a or not b:
+        return
+    a0, b0 = a[0], b[0]
+    diff = a0.interval - b0.interval
+    printed = f.interval.scale(f.direction or 1)
+    if diff.overlaps(printed):
+        return
+    yield Finding(
+        check="prose-table", severity="error",
+        message=(f"The text says {p.text} is {f.text} {'higher' if (f.direction or 1) > 0 else 'lower'} "
+                 f"than the figure for {other_key.breakdown_text()}, but the table gives {a0.text} and "
+                 f"{b0.text}: a difference of {a0.value - b0.value:+.1f} points."),
+        expected=f"{a0.value - b0.value:+.1f} percentage points (any value in {_iv(diff)})",
+        found=f"{'+' if (f.direction or 1) > 0 else '-'}{f.text}",
+        interval=f"{a0.text} -> {_iv(a0.interval)}; {b0.text} -> {_iv(b0.interval)}",
+        locations=locs(f, a0, b0),
+    )  # fmt: skip
