@@ -101,8 +101,7 @@ def mask_labels(line: str) -> tuple[str, list[Token]]:
 
     def take(start: int, end: int, kind: str) -> None:
         labels.append(Token(start, end, kind, line[start:end]))
-        for i in range(start, end):
-            chars[i] = " "
+        chars[start:end] = [" "] * (end - start)
 
     for kind, pat in LABELS[:3]:
         for m in pat.finditer("".join(chars)):
@@ -114,10 +113,13 @@ def mask_labels(line: str) -> tuple[str, list[Token]]:
         take(p.start, p.end, "period")
     masked = "".join(chars)
     for kind, pat in LABELS[3:]:
+        hit = False
         for m in pat.finditer(masked):
             if m.end() > m.start():
                 take(m.start(), m.end(), kind)
-        masked = "".join(chars)
+                hit = True
+        if hit:
+            masked = "".join(chars)
     return masked, labels
 
 
@@ -167,8 +169,7 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
         return not any(taken[a:b])
 
     def claim(a: int, b: int) -> None:
-        for i in range(a, b):
-            taken[i] = True
+        taken[a:b] = [True] * (b - a)
 
     for kind, pat in FIGURE_PATTERNS:
         for m in pat.finditer(masked):

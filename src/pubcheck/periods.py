@@ -89,8 +89,7 @@ def find_periods(text: str) -> list[PeriodMatch]:
             if norm is None:
                 continue
             found.append(PeriodMatch(m.start(), m.end(), m.group(0), norm))
-            for i in range(m.start(), m.end()):
-                taken[i] = True
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     return sorted(found, key=lambda p: p.start)
 
 

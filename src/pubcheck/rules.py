@@ -15,6 +15,7 @@ from pubcheck.engine import Corpus, locs, rule
 from pubcheck.extract import Extraction
 from pubcheck.model import Figure, Finding, Interval, Location
 from pubcheck.numbers import fmt_value
+from pubcheck.periods import period_sort_key
 from pubcheck.tables import Table
 
 
@@ -332,6 +333,18 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
         if not others:
             continue
         hits = [c for c in others if c.interval.overlaps(f.interval)]
+        year = period_sort_key(key.period)[0]
+        same_year = [c for c in others if c.key.period and period_sort_key(c.key.period)[0] == year]
+        if not hits and same_year:
+            c = same_year[-1]
+            yield Finding(
+                check="prose-table", severity="error",
+                message=(f"The text gives {f.text} for '{key.period}'; {c.table} has no row labelled "
+                         f"so, and the row ending in that year ('{c.row}') prints {c.text}."),
+                expected=f"{c.text} (any value in {_iv(c.interval)})",
+                found=f"{f.text} (stands for {_iv(f.interval)})",
+                interval=f"{_iv(f.interval)} vs {_iv(c.interval)}", locations=locs(f, c),
+            )  # fmt: skip
         if hits:
             c = hits[-1]
             yield Finding(
@@ -410,7 +423,9 @@ def _check_change(corpus: Corpus, f: Figure, key) -> Iterator[Finding]:  # type:
 def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
     """The same indicator, measure, breakdown and period quoted in several documents
     agrees within rounding: their intervals overlap (not string equality). One finding
-    names the figure that disagrees and every figure it disagrees with.
+    names the figure that disagrees and every figure it disagrees with. Two quotes of the
+    same figure in one document (a key-findings table and the body) are held to the same
+    standard and reported as prose-table.
     """
     groups: dict[tuple, list[Figure]] = defaultdict(list)
     for f in corpus.figures:
@@ -423,13 +438,18 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
             continue
         groups[(k, f.unit)].append(f)
     for (k, _unit), figs in groups.items():
-        docs = {f.document for f in figs}
-        if len(docs) < 2:
+        if len(figs) < 2:
             continue
         conflicts: dict[int, list[Figure]] = defaultdict(list)
         for a in figs:
             for b in figs:
-                if a.document != b.document and not a.interval.overlaps(b.interval):
+                if a is b or a.location == b.location or (a.kind == "cell" and b.kind == "cell"):
+                    continue
+                if a.kind == "cell" and b.kind == "cell":
+                    continue
+                if a.document == b.document and (a.kind == "cell" or b.kind == "cell"):
+                    continue  # prose against its own table: the prose-table rule
+                if not a.interval.overlaps(b.interval):
                     conflicts[id(a)].append(b)
         done: set[tuple[int, int]] = set()
         for a in sorted(figs, key=lambda x: (-len(conflicts[id(x)]), x.document, x.line)):
@@ -440,10 +460,12 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
                 done.add((id(a), id(b)))
                 done.add((id(b), id(a)))
             others = ", ".join(f"{b.text} at {b.location.label()}" for b in todo)
+            same_doc = all(b.document == a.document for b in todo)
             yield Finding(
-                check="cross-document", severity="error",
+                check="prose-table" if same_doc else "cross-document", severity="error",
                 message=(f"{k.describe()}: {a.text} at {a.location.label()} disagrees with "
-                         f"{others}; the same figure cannot be both."),
+                         f"{others}{' in the same document' if same_doc else ''}; "
+                         "the same figure cannot be both."),
                 expected=" or ".join(sorted({f"{b.text} ({_iv(b.interval)})" for b in todo})),
                 found=f"{a.text} ({_iv(a.interval)})",
                 interval="intervals do not overlap", locations=locs(a, *todo),
