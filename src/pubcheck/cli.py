@@ -113,7 +113,12 @@ def _ids(text: str | None) -> set[str] | None:
 def _out_console(path: Path | None) -> tuple[Console, object | None]:
     if path is None:
         return Console(soft_wrap=False), None
-    fh = path.open("w", encoding="utf-8")
+    try:
+        fh = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        from pubcheck.documents import InputError
+
+        raise InputError(f"cannot write the report to {path}: {exc.strerror}") from exc
     return Console(file=fh, width=120, no_color=True, force_terminal=False), fh
 
 

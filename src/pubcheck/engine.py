@@ -61,6 +61,9 @@ class Corpus:
         for k, ps in list(periods.items()) + list(by_ind.items()):
             self._latest[k] = max(ps, key=period_sort_key)
 
+    def has_periods(self, indicator: str | None) -> bool:
+        return (indicator, None) in self._latest
+
     def resolved(self, f: Figure) -> Key:
         """The figure's key with an unstated period read as the latest one quoted for its
         indicator and measure (a rate quoted without a period is the headline)."""
@@ -99,10 +102,6 @@ def run_rules(corpus: Corpus, select: set[str] | None = None,
 
     findings: list[Finding] = []
     for rid, r in REGISTRY.items():
-        if select and rid not in select:
-            continue
-        if ignore and rid in ignore:
-            continue
         try:
             findings.extend(r.fn(corpus))
         except Exception as exc:  # a crashing rule is a finding, not a crash
@@ -113,6 +112,12 @@ def run_rules(corpus: Corpus, select: set[str] | None = None,
                         f"(at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}); its checks did not run",
                 expected="the rule to run", found=type(exc).__name__, locations=(),
             ))  # fmt: skip
+    # --select/--ignore act on the findings' check ids: a rule may report under a sibling id
+    # (prose-table reports a per-cent change that is really points as unit-mismatch).
+    if select:
+        findings = [f for f in findings if f.check in select or f.check == "rule-error"]
+    if ignore:
+        findings = [f for f in findings if f.check not in ignore]
     return dedupe(findings)
 
 

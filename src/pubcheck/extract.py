@@ -17,7 +17,7 @@ from pubcheck.link import (
     pick_period,
 )
 from pubcheck.model import Figure, Interval, Key, Location
-from pubcheck.numbers import count_step, decimals_step, parse_number, rounding_interval
+from pubcheck.numbers import count_interval, count_step, decimals_step, parse_number, rounding_interval
 from pubcheck.periods import find_periods
 from pubcheck.tables import Table, find_tables
 
@@ -72,6 +72,7 @@ def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
     footnotes: dict[str, int] = {}
     figures: list[Figure] = []
     section: int | None = None
+    prev = ""
     for i, line in enumerate(doc.lines, start=1):
         m = rules.section_heading.match(line)
         if m:
@@ -96,7 +97,8 @@ def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
             continue
         if not line.strip():
             continue
-        figures += _prose(doc, i, line, rules, None if is_footnote else section)
+        figures += _prose(doc, i, line, rules, None if is_footnote else section, prev=prev)
+        prev = line
     markers: list[Location] = []
     for t in tables:
         if t.is_contents or t.numeric_share() < 0.5:
@@ -125,7 +127,7 @@ def _code_like(cell: str) -> bool:
 
 
 def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int | None,
-           *, offset: int = 0, quote: str | None = None) -> list[Figure]:  # fmt: skip
+           *, offset: int = 0, quote: str | None = None, prev: str = "") -> list[Figure]:  # fmt: skip
     figs, _labels = lex_line(text, doc.path, lineno, quote=quote, offset=offset)
     if not figs:
         return []
@@ -136,7 +138,13 @@ def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int
         s0, s1 = next(((x, y) for x, y in spans if x <= a < y), (0, len(text)))
         sent = text[s0:s1]
         local = (a - s0, b - s0)
-        key = _link_prose(rules, text, sent, s0, (a, b), local, section)
+        if s0 == 0 and prev and ANAPHORA.search(sent.strip()):
+            # a paragraph opening "This is a 0.5 percentage point increase" continues the last
+            shift = len(prev) + 1
+            key = _link_prose(rules, prev + " " + text, sent, s0 + shift, (a + shift, b + shift),
+                              local, section)  # fmt: skip
+        else:
+            key = _link_prose(rules, text, sent, s0, (a, b), local, section)
         refs = tuple(_footnote_id(m) for m in FOOTNOTE_REF.finditer(sent))
         loc = replace(f.location, quote=" ".join(sent.split()))
         out.append(replace(f, key=key, sentence=sent.strip(), footnotes=refs, location=loc,
@@ -230,11 +238,12 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
             else:
                 unit = "count"
             if unit == "count":
-                step = count_step(digits)
+                step = 1.0 if is_sample else count_step(digits)
             else:
                 step = decimals_step(decimals)
             iv = rounding_interval(value, step)
             if unit == "count":
+                iv = count_interval(value, step)
                 iv = Interval(max(0.0, iv.lo), iv.hi)
             key = Key()
             if ind is not None:

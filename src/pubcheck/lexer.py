@@ -16,6 +16,7 @@ from pubcheck.model import Figure, Interval, Location
 from pubcheck.numbers import (
     SCALES,
     WORD_NUMBERS,
+    count_interval,
     count_step,
     decimals_step,
     load_quantifiers,
@@ -44,11 +45,12 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
         r"[Ww]aves?|[Gg]raph|Key Stage|[Ll]evel|Report No\.?|Research Report|Report|page|pp\.|Sec\.?|Sect|"
         r"SS?\.|[Ss]ection|paragraph|Tier|Class|Element|No\.|Group|Volume|vol|Bulletin|Online Report)"
         r"\s?\d+[A-Za-z]?(?:[.(]\d+\)?)*(?:\s*(?:-|–|&|and)\s*\d+)?")),
-    ("statute", re.compile(r"\bS\.\s?\d+[A-Z]?|\bSec\s?\d+|\b\d+:\d+\b|\(\d+\)|\([a-z]{1,3}\)")),
+    ("statute", re.compile(r"\bS\.\s?\d+[A-Z]?|\bSec\s?\d+|\b\d+:\d+\b|(?<=[\d)])\s?\(\d{1,2}\)|\([a-z]{1,3}\)")),
     ("code", re.compile(r"\b\d+[A-Z](?:-[A-Z])?\b|\b\d+/\d+\b")),
     ("age", re.compile(
-        r"\b(?:aged?|ages)\s+(?:of\s+)?(?:under\s+|between\s+|at least\s+)?\d{1,2}"
-        r"(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:½)?)?(?:\s*(?:,|and)\s*\d{1,2})*(?:½)?"
+        r"\b(?:aged?|ages)\s+(?:of\s+)?(?:under\s+|between\s+|at least\s+)?\d{1,2}(?![.\d])"
+        r"(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:½)?(?![.\d])(?!\s*(?:per|%)))?"
+        r"(?:\s*(?:,|and)\s*\d{1,2}(?![.\d])(?!\s*(?:per|%)))*(?:½)?"
         r"|\b\d{1,2}(?:\s*(?:-|–|to)\s*\d{1,2})?[- ]years?[- ]olds?"
         r"|\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}[- ]year\b"
         r"|\b(?:under|over)[- ]\d{1,2}s?(?=[- ](?:year|\w+-year))|\bunder[- ]1[0-9]s?\b|\b(?:post|pre)-\d{1,2}\b"
@@ -245,7 +247,7 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
         base, _ = _num_or_word(digits)
         v = base * scale
         step = count_step(digits if digits[0].isdigit() else str(int(base)), scale)
-        iv = qualify(rounding_interval(v, step), v, q, "count")
+        iv = qualify(count_interval(v, step), v, q, "count")
         iv = Interval(max(iv.lo, 0.0), iv.hi)
         unit = "GBP" if kind == "money" else "count"
         return Figure(value=v, unit=unit, precision=step, interval=iv, text=text, location=loc,
@@ -258,7 +260,9 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
         exact = 100.0 * n / d
         lo = 100.0 * n / (d + 0.5)
         hi = 100.0 * n / (d - 0.5)
-        iv = qualify(Interval(lo, hi), exact, q, "percent") if q else Interval(lo, hi)
+        # the wider of: what rounds to '1 in d', and the verbal tolerance (quantifiers.toml)
+        v_iv = verbal_interval(exact, q)
+        iv = Interval(min(lo, v_iv.lo), max(hi, v_iv.hi))
         return Figure(value=round(exact, 3), unit="percent", precision=0.0, interval=iv,
                       text=text, location=loc, qualifier=q, kind="verbal", span=(a, b))  # fmt: skip
     if kind == "number":
@@ -272,8 +276,8 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
             return Figure(value=v, unit="number", precision=step,
                           interval=qualify(rounding_interval(v, step), v, q, "number"),
                           text=text, location=loc, qualifier=q, span=(a, b))  # fmt: skip
-        step = count_step(digits)
-        iv = qualify(rounding_interval(v, step), v, q, "count")
+        step = count_step(digits, qualified=q is not None)
+        iv = qualify(count_interval(v, step), v, q, "count")
         return Figure(value=v, unit="count", precision=step, interval=Interval(max(iv.lo, 0), iv.hi),
                       text=text, location=loc, qualifier=q, span=(a, b))  # fmt: skip
     return None
@@ -308,10 +312,12 @@ def _with_change(f: Figure, line: str, offset: int) -> Figure:
             base = "previous"
     from_to = FROM_TO.match(rest)
     low = high = None
+    step = None
     if from_to:
-        low, _ = parse_number(from_to.group(1))
-        high, _ = parse_number(from_to.group(2))
+        low, d1 = parse_number(from_to.group(1))
+        high, d2 = parse_number(from_to.group(2))
+        step = decimals_step(max(d1, d2))
     from dataclasses import replace
 
     return replace(f, kind="change", direction=direction, base_period=base,
-                   relative=f.unit == "percent", low=low, high=high)  # fmt: skip
+                   relative=f.unit == "percent", low=low, high=high, endpoint_step=step)  # fmt: skip

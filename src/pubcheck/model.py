@@ -158,6 +158,7 @@ class Figure:
     direction: int | None = None
     base_period: str | None = None
     relative: bool = False  # a change "per cent" of the base, not points
+    endpoint_step: float | None = None  # rounding unit of the printed 'from A to B' values
     table: str | None = None  # table id when the figure is a table cell
     row: str | None = None
     column: str | None = None

@@ -86,11 +86,13 @@ def parse_number(text: str) -> tuple[float, int]:
     return float(d), decimals
 
 
-def count_step(digits: str, scale: int = 1) -> float:
+def count_step(digits: str, scale: int = 1, *, qualified: bool = False) -> float:
     """The rounding unit of a printed count.
 
-    '86,000' -> 1000 (trailing zeros may be rounding: 85,500..86,499);
-    '14,587' -> 1; '2.3' with scale million -> 100,000; '1' with scale million -> 1,000,000.
+    '86,000' -> 1000 (trailing zeros may be rounding: 85,500..86,499); a bare count is taken
+    as rounded to the thousand at most, a qualified one ('around 550,000') to its last
+    significant digit (10,000); '14,587' -> 1; '2.3' with scale million -> 100,000;
+    '1' with scale million -> 1,000,000.
     """
     t = digits.replace(",", "").strip()
     if "." in t:
@@ -105,6 +107,8 @@ def count_step(digits: str, scale: int = 1) -> float:
     # one trailing zero is usually significant (e.g. 290, 650): treat 2+ zeros as rounding
     if zeros < 2:
         return 1.0
+    if not qualified:
+        zeros = min(zeros, 3)
     return float(10**zeros)
 
 
@@ -112,6 +116,14 @@ def rounding_interval(value: float, step: float) -> Interval:
     """Every value that rounds to `value` at `step`: [v - step/2, v + step/2]."""
     h = step / 2.0
     return Interval(value - h, value + h)
+
+
+def count_interval(value: float, step: float) -> Interval:
+    """A printed count: exact when printed to the unit (14,587 is 14,587 people), otherwise
+    the rounding interval of its last significant digit (86,000 is [85,500, 86,500))."""
+    if step <= 1:
+        return Interval(value, value)
+    return rounding_interval(value, step)
 
 
 def decimals_step(decimals: int) -> float:

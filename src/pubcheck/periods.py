@@ -31,7 +31,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(rf"\b{_ORD}\s+{_MON}\s+{_YEAR}\b", re.I)),
     ("date-us", re.compile(rf"\b{_MON}\s+{_ORD},?\s+{_YEAR}\b", re.I)),
     ("month", re.compile(rf"\b{_MON}\s+{_YEAR}\b", re.I)),
-    ("year-span", re.compile(rf"\b(?:between\s+)?{_YEAR}(?:\s*(?:-|–|—|/|to|and)\s*|\s+)((?:19|20)?\d{{2}})(?!\d|[,.]\d)", re.I)),  # noqa: E501
+    ("year-span", re.compile(rf"\b(?:between\s+)?{_YEAR}(?:\s*(?:-|–|—|/|to|and)\s*((?:19|20)?\d{{2}})|\s+((?:19|20)\d{{2}}))(?!\d|[,.]\d)", re.I)),  # noqa: E501
     ("year", re.compile(rf"(?<![\d,.£$-]){_YEAR}(?!\d|[,.]\d|%|\s*per)")),
 ]  # fmt: skip
 
@@ -67,8 +67,10 @@ def _norm(kind: str, g: tuple[str, ...]) -> str | None:
         return f"{int(g[1])}-M{_month(g[0]):02d}"
     if kind == "year-span":
         y1 = int(g[0])
-        e = g[1]
+        e = g[1] or g[2]
         y2 = int(e) if len(e) == 4 else (y1 // 100) * 100 + int(e)
+        if len(e) == 2 and y2 < y1:  # '1999-00'
+            y2 += 100
         if y2 < y1 or y2 - y1 > 10:
             return None
         return f"{y1}-{y2 % 100:02d}"
@@ -113,7 +115,9 @@ def period_sort_key(norm: str) -> tuple[int, int]:
     if m:
         y1 = int(m.group(1))
         y2 = (y1 // 100) * 100 + int(m.group(2))
-        if y2 >= y1:  # span of years ending in spring of y2
+        if y2 < y1:  # '1999-00'
+            y2 += 100
+        if y2 - y1 <= 10:  # span of years ending in spring of y2
             return (y2, 3)
         return (y1, int(m.group(2)))
     m = re.match(r"(\d{4})$", norm)

@@ -303,6 +303,9 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
     match). Figures 'after controlling for' other factors are not compared with raw tables.
     """
     for f in corpus.figures:
+        if f.kind == "change" and f.low is not None and f.high is not None:
+            yield from _check_change(corpus, f, f.key)  # self-contained: 'from A to B'
+            continue
         if f.kind == "cell" or f.controlled or not f.key.indicator:
             continue
         key = corpus.resolved(f)
@@ -361,10 +364,7 @@ def _check_change(corpus: Corpus, f: Figure, key) -> Iterator[Finding]:  # type:
     sign = f.direction or 1
     printed = f.interval.scale(sign)
     if f.low is not None and f.high is not None and f.relative:
-        lo_iv = Interval(f.low - 0.005, f.low + 0.005)
-        hi_iv = Interval(f.high - 0.005, f.high + 0.005)
-        d = f"{f.low:g}".split(".")
-        step = 10.0 ** (-(len(d[1]) if len(d) > 1 else 0))
+        step = f.endpoint_step or 1.0
         lo_iv = Interval(f.low - step / 2, f.low + step / 2)
         hi_iv = Interval(f.high - step / 2, f.high + step / 2)
         rel = (hi_iv - lo_iv).ratio(lo_iv).scale(100.0)
@@ -378,7 +378,7 @@ def _check_change(corpus: Corpus, f: Figure, key) -> Iterator[Finding]:  # type:
                 found=f"{'+' if sign > 0 else '-'}{f.text}", interval=_iv(rel), locations=locs(f),
             )  # fmt: skip
         return
-    if not f.base_period and not f.relative and f.direction:
+    if not f.base_period and f.direction:
         yield from _check_group_difference(corpus, f)
         return
     if not f.base_period or f.base_period == "previous" or key.period is None:
@@ -391,31 +391,40 @@ def _check_change(corpus: Corpus, f: Figure, key) -> Iterator[Finding]:  # type:
     if not cur or not base:
         return
     c, b = cur[0], base[0]
-    points = c.interval - b.interval
-    relative = (c.interval - b.interval).ratio(b.interval).scale(100.0)
-    expect = relative if f.relative else points
+    yield from _change_findings(
+        f, c, b, f"from {f.base_period} ({b.text}) to {key.period} ({c.text})"
+    )
+
+
+def _change_findings(f: Figure, cur: Figure, base: Figure, between: str) -> Iterator[Finding]:
+    """Compare a printed change with cur - base: in points, or relative to base when the
+    change is printed 'per cent'. A per-cent change that only fits as points is a
+    unit-mismatch warning; one that fits neither is a prose-table error."""
+    sign = f.direction or 1
+    printed = f.interval.scale(sign)
+    points = cur.interval - base.interval
+    expect = points.ratio(base.interval).scale(100.0) if f.relative else points
     if expect.overlaps(printed):
         return
-    word = "per cent" if f.relative else "percentage points"
-    exact = (c.value - b.value) / b.value * 100.0 if f.relative else c.value - b.value
     if f.relative and points.overlaps(printed):
         yield Finding(
             check="unit-mismatch", severity="warning",
-            message=(f"'{f.text}' is the difference of two percentages ({c.text} - {b.text}) in "
-                     "percentage points, but is printed as per cent (a relative change)."),
-            expected=f"{fmt_value(c.value - b.value, 0.1)} percentage points",
-            found=f.text, interval=_iv(points), locations=locs(f, c, b),
+            message=(f"'{f.text}' is the difference of two percentages ({cur.text} - {base.text}) "
+                     "in percentage points, but is printed as per cent (a relative change)."),
+            expected=f"{fmt_value(cur.value - base.value, 0.1)} percentage points",
+            found=f.text, interval=_iv(points), locations=locs(f, cur, base),
         )  # fmt: skip
         return
+    word = "per cent" if f.relative else "percentage points"
+    exact = (cur.value - base.value) / base.value * 100.0 if f.relative else cur.value - base.value
+    signed = f"{'+' if sign > 0 else '-'}{fmt_value(f.value, f.precision)} {word}"
     yield Finding(
         check="prose-table", severity="error",
-        message=(f"The text gives a change of {'+' if sign > 0 else '-'}{f.text} from "
-                 f"{f.base_period} to {key.period}, but the figures are {b.text} ({f.base_period}) "
-                 f"and {c.text} ({key.period}): a change of {exact:+.1f} {word}."),
-        expected=f"{exact:+.1f} {word} (any value in {_iv(expect)})",
-        found=f"{'+' if sign > 0 else '-'}{fmt_value(f.value, f.precision)} {word}",
-        interval=f"{c.text} -> {_iv(c.interval)}; {b.text} -> {_iv(b.interval)}",
-        locations=locs(f, c, b),
+        message=(f"The text gives a change of {signed} {between}, but those figures make a "
+                 f"change of {exact:+.1f} {word}."),
+        expected=f"{exact:+.1f} {word} (any value in {_iv(expect)})", found=signed,
+        interval=f"{cur.text} -> {_iv(cur.interval)}; {base.text} -> {_iv(base.interval)}",
+        locations=locs(f, cur, base),
     )  # fmt: skip
 
 
@@ -434,8 +443,10 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
         if f.unit not in ("percent", "count", "GBP"):
             continue
         k = corpus.resolved(f)
-        if k.period is None or k.measure in ("sample_size",):
+        if k.measure in ("sample_size",):
             continue
+        if k.period is None and (f.unit != "percent" or corpus.has_periods(k.indicator)):
+            continue  # an undated count, or an undated rate of an indicator quoted by period
         groups[(k, f.unit)].append(f)
     for (k, _unit), figs in groups.items():
         if len(figs) < 2:
@@ -652,10 +663,15 @@ def differences_in_points(corpus: Corpus) -> Iterator[Finding]:
 
 
 def _gap_near(f: Figure) -> bool:
-    s = f.location.quote
+    """The figure is what a 'gap' or 'difference' earlier in its sentence is said to be
+    (not a figure in brackets naming one of the two groups)."""
+    s = f.sentence
     a = s.find(f.text)
-    window = s[max(0, a - 60) : a + len(f.text) + 10] if a >= 0 else f.sentence
-    return bool(GAP_WORD.search(window))
+    if a < 0:
+        return False
+    if s[:a].rstrip().endswith("("):
+        return False
+    return bool(GAP_WORD.search(s[:a]))
 
 
 @rule("untraced")
@@ -720,17 +736,6 @@ def _check_group_difference(corpus: Corpus, f: Figure) -> Iterator[Finding]:
     if not a or not b:
         return
     a0, b0 = a[0], b[0]
-    diff = a0.interval - b0.interval
-    printed = f.interval.scale(f.direction or 1)
-    if diff.overlaps(printed):
-        return
-    yield Finding(
-        check="prose-table", severity="error",
-        message=(f"The text says {p.text} is {f.text} {'higher' if (f.direction or 1) > 0 else 'lower'} "
-                 f"than the figure for {other_key.breakdown_text()}, but the table gives {a0.text} and "
-                 f"{b0.text}: a difference of {a0.value - b0.value:+.1f} points."),
-        expected=f"{a0.value - b0.value:+.1f} percentage points (any value in {_iv(diff)})",
-        found=f"{'+' if (f.direction or 1) > 0 else '-'}{f.text}",
-        interval=f"{a0.text} -> {_iv(a0.interval)}; {b0.text} -> {_iv(b0.interval)}",
-        locations=locs(f, a0, b0),
-    )  # fmt: skip
+    yield from _change_findings(
+        f, a0, b0, f"between {p.text} and the figure for {other_key.breakdown_text()} ({b0.text})"
+    )
