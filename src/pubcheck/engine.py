@@ -61,6 +61,17 @@ class Corpus:
         for k, ps in list(periods.items()) + list(by_ind.items()):
             self._latest[k] = max(ps, key=period_sort_key)
 
+    def describe(self, k: Key) -> str:
+        """'indicator 5a (First presentations for treatment ...), substance drug, 2009-12'."""
+        ind = self.rules.indicator(k.indicator or "")
+        parts = [f"indicator {k.indicator}" + (f" ({ind.name})" if ind else "")]
+        if k.measure and ind and k.measure != ind.measure:
+            parts.append(k.measure.replace("_", " "))
+        parts += [f"{d} {v.replace('_', ' ')}" for d, v in k.breakdown]
+        if k.period:
+            parts.append(f"period {k.period}")
+        return ", ".join(parts)
+
     def has_periods(self, indicator: str | None) -> bool:
         return (indicator, None) in self._latest
 

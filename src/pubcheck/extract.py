@@ -146,7 +146,7 @@ def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int
         else:
             key = _link_prose(rules, text, sent, s0, (a, b), local, section)
         refs = tuple(_footnote_id(m) for m in FOOTNOTE_REF.finditer(sent))
-        loc = replace(f.location, quote=" ".join(sent.split()))
+        loc = replace(f.location, quote=" ".join(sent.split()), figure=f.text)
         out.append(replace(f, key=key, sentence=sent.strip(), footnotes=refs, location=loc,
                            controlled=bool(CONTROLLED.search(sent))))  # fmt: skip
     return out
@@ -215,7 +215,7 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
             if cell.is_empty:
                 continue
             clabel = t.column_label(cell.col)
-            loc = Location(doc.path, row.lineno, row.line.strip())
+            loc = Location(doc.path, row.lineno, row.line.strip(), figure=cell.stripped)
             if cell.is_marker:
                 markers.append(loc)
                 continue

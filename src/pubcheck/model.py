@@ -89,6 +89,7 @@ class Location:
     section: str | None = None
     sheet: str | None = None
     cell: str | None = None
+    figure: str | None = None  # the figure as printed, within the quote
 
     def label(self) -> str:
         if self.page is not None:

@@ -27,9 +27,17 @@ def _doc_of(f: Finding) -> str:
     return f.locations[0].document if f.locations else "(run)"
 
 
-def _quote(q: str, width: int = 110) -> str:
+def _quote(q: str, width: int = 110, figure: str | None = None) -> str:
+    """The quote, cut to `width` around the figure it is about."""
     q = " ".join(q.split())
-    return q if len(q) <= width else q[: width - 1] + "…"
+    if len(q) <= width:
+        return q
+    at = q.find(figure) if figure else -1
+    if at < 0:
+        return q[: width - 1] + "…"
+    start = max(0, min(at - width // 3, len(q) - width))
+    cut = q[start : start + width]
+    return ("…" if start > 0 else "") + cut + ("…" if start + width < len(q) else "")
 
 
 def render_console(report: Report, console: Console) -> None:
@@ -54,7 +62,7 @@ def render_console(report: Report, console: Console) -> None:
                 console.print(head)
                 for loc in f.locations:
                     console.print(f"      [dim]at[/] [bold]{escape(loc.label())}[/]  "
-                                  f"[italic]{escape(_quote(loc.quote))}[/]")  # fmt: skip
+                                  f"[italic]{escape(_quote(loc.quote, figure=loc.figure))}[/]")  # fmt: skip
                 detail = f"      expected: {escape(f.expected)}   found: {escape(f.found)}"
                 if f.interval:
                     detail += f"   [dim]rounding: {escape(f.interval)}[/]"
@@ -134,7 +142,7 @@ def render_html(report: Report, console: Console) -> None:
     e = html.escape
     rows = []
     for f in report.findings:
-        locs = "".join(f"<li><code>{e(loc.label())}</code> <q>{e(_quote(loc.quote, 200))}</q></li>"
+        locs = "".join(f"<li><code>{e(loc.label())}</code> <q>{e(_quote(loc.quote, 200, loc.figure))}</q></li>"
                        for loc in f.locations)  # fmt: skip
         rows.append(
             f'<tr class="{e(f.severity)}"><td>{e(f.severity)}</td><td>{e(f.check)}</td>'

@@ -286,7 +286,7 @@ def complements_sum_to_100(corpus: Corpus) -> Iterator[Finding]:
                 yield Finding(
                     check="inverse-rate", severity="error",
                     message=(f"{a.text} ({a.key.measure}) and {b.text} ({b.key.measure}) describe "
-                             f"the same population and period ({ka.describe()}) and should sum "
+                             f"the same population and period ({corpus.describe(ka)}) and should sum "
                              f"to 100; they sum to {fmt_value(a.value + b.value, 0.1)}."),
                     expected="100", found=fmt_value(a.value + b.value, 0.1),
                     interval=f"sum may be {_iv(s)}", locations=locs(a, b),
@@ -321,7 +321,7 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
                 c = bad[0]
                 yield Finding(
                     check="prose-table", severity="error",
-                    message=(f"The text quotes {f.text} for {key.describe()}, but {c.table} "
+                    message=(f"The text quotes {f.text} for {corpus.describe(key)}, but {c.table} "
                              f"prints {c.text} for the same row and column."),
                     expected=f"{c.text} (any value in {_iv(c.interval)})",
                     found=f"{f.text} (stands for {_iv(f.interval)})",
@@ -445,6 +445,9 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
         k = corpus.resolved(f)
         if k.measure in ("sample_size",):
             continue
+        ind = corpus.rules.indicator(k.indicator or "")
+        if f.unit == "count" and f.kind != "cell" and (ind is None or k.measure == ind.measure):
+            continue  # a count whose measure is only the indicator's default: its role is unknown
         if k.period is None and (f.unit != "percent" or corpus.has_periods(k.indicator)):
             continue  # an undated count, or an undated rate of an indicator quoted by period
         groups[(k, f.unit)].append(f)
@@ -454,7 +457,7 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
         conflicts: dict[int, list[Figure]] = defaultdict(list)
         for a in figs:
             for b in figs:
-                if a is b or a.location == b.location or (a.kind == "cell" and b.kind == "cell"):
+                if a is b or (a.document, a.line) == (b.document, b.line):
                     continue
                 if a.kind == "cell" and b.kind == "cell":
                     continue
@@ -474,7 +477,7 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
             same_doc = all(b.document == a.document for b in todo)
             yield Finding(
                 check="prose-table" if same_doc else "cross-document", severity="error",
-                message=(f"{k.describe()}: {a.text} at {a.location.label()} disagrees with "
+                message=(f"{corpus.describe(k)}: {a.text} at {a.location.label()} disagrees with "
                          f"{others}{' in the same document' if same_doc else ''}; "
                          "the same figure cannot be both."),
                 expected=" or ".join(sorted({f"{b.text} ({_iv(b.interval)})" for b in todo})),
@@ -684,6 +687,9 @@ def figure_traces_to_source(corpus: Corpus) -> Iterator[Finding]:
             continue
         k = corpus.resolved(f)
         others = [g for g in corpus.lookup(k, f.unit) if g is not f]
+        # the same value under another period label is traced (prose-table warns of the label)
+        others += [c for c in corpus.cells() if c.unit == f.unit and c.interval.overlaps(f.interval)
+                   and c.key.with_(period=None) == k.with_(period=None)]  # fmt: skip
         comp = corpus.rules.complements.get(k.measure or "")
         if comp:
             others += corpus.lookup(k.with_(measure=comp), f.unit)
@@ -691,7 +697,7 @@ def figure_traces_to_source(corpus: Corpus) -> Iterator[Finding]:
             continue
         yield Finding(
             check="untraced", severity="info",
-            message=(f"{f.text} is linked to {k.describe()}, but no table or other document "
+            message=(f"{f.text} is linked to {corpus.describe(k)}, but no table or other document "
                      "gives that figure: it cannot be traced to a source here."),
             expected="a table or second source for the figure", found=f.text,
             interval=None, locations=locs(f),
