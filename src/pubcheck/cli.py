@@ -52,8 +52,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 when a finding at or above this severity exists (default: error)")  # fmt: skip
     c.add_argument("--select", help="comma-separated rule ids to run (default: all)")
     c.add_argument("--ignore", help="comma-separated rule ids to skip")
+    c.add_argument("--extracts", type=Path, metavar="DIR",
+                   help="also validate the source extracts in DIR and recompute every figure from them")
     c.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
     c.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    v = sub.add_parser("validate", help="validate source extracts and recompute the published figures",
+                       description="Validate each extract in EXTRACTS_DIR (default: the bundled "
+                                   "fixtures/extracts/) against its Pandera contract, recompute every "
+                                   "published figure linked to an indicator the extracts cover, and "
+                                   "report each figure the extracts do not support.")  # fmt: skip
+    v.add_argument("extracts", nargs="?", type=Path, metavar="EXTRACTS_DIR",
+                   help="folder of extracts (<stem>.parquet or <stem>.csv)")
+    v.add_argument("--published", type=Path, metavar="DIR",
+                   help="publications to compare with (default: the bundled published/)")
+    v.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"], default="console")
+    v.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+    v.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
+    v.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
+    v.add_argument("--debug", action="store_true", help="show tracebacks")
 
     f = sub.add_parser("figures", help="list every figure extracted from the publications",
                        description="List every figure in DIR (default: the bundled published/) "
@@ -75,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "figures":
             return _figures(args)
+        if args.command == "validate":
+            return _validate(args)
         if args.command == "rules":
             return _rules()
     except KeyboardInterrupt:
@@ -124,21 +143,36 @@ def _out_console(path: Path | None) -> tuple[Console, object | None]:
 
 def _check(args: argparse.Namespace) -> int:
     from pubcheck.documents import InputError
-    from pubcheck.render import RENDERERS
-    from pubcheck.report import check
 
     target = args.dir or _default_published()
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
     select, ignore = _ids(args.select), _ids(args.ignore)
+    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pubcheck.documents import InputError
+    from pubcheck.validate import bundled_extracts
+
+    target = args.published or _default_published()
+    if not target.exists():
+        raise InputError(f"{target}: no such file or directory")
+    extracts = args.extracts or bundled_extracts()
+    return _run_and_render(args, target, extracts=extracts, publication_rules=False)
+
+
+def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # type: ignore[no-untyped-def]
+    from pubcheck.render import RENDERERS
+    from pubcheck.report import check
+
     err = Console(stderr=True)
     show = not args.no_progress and err.is_terminal
     if show:
         with err.status("pubcheck: reading documents") as status:
-            report = check(target, select=select, ignore=ignore,
-                           progress=lambda msg: status.update(f"pubcheck: {msg}"))  # fmt: skip
+            report = check(target, progress=lambda msg: status.update(f"pubcheck: {msg}"), **kw)
     else:
-        report = check(target, select=select, ignore=ignore)
+        report = check(target, **kw)
     console, fh = _out_console(args.output)
     try:
         RENDERERS[args.format](report, console)

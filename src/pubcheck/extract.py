@@ -10,6 +10,7 @@ from pubcheck.lexer import SUPERSCRIPTS, lex_line
 from pubcheck.link import (
     LinkRules,
     load_rules,
+    measure_applies,
     nearest,
     pick_dimension,
     pick_indicator,
@@ -142,9 +143,9 @@ def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int
             # a paragraph opening "This is a 0.5 percentage point increase" continues the last
             shift = len(prev) + 1
             key = _link_prose(rules, prev + " " + text, sent, s0 + shift, (a + shift, b + shift),
-                              local, section)  # fmt: skip
+                              local, section, f.unit)  # fmt: skip
         else:
-            key = _link_prose(rules, text, sent, s0, (a, b), local, section)
+            key = _link_prose(rules, text, sent, s0, (a, b), local, section, f.unit)
         refs = tuple(_footnote_id(m) for m in FOOTNOTE_REF.finditer(sent))
         loc = replace(f.location, quote=" ".join(sent.split()), figure=f.text)
         out.append(replace(f, key=key, sentence=sent.strip(), footnotes=refs, location=loc,
@@ -153,7 +154,7 @@ def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int
 
 
 def _link_prose(rules: LinkRules, para: str, sent: str, s0: int, span: tuple[int, int],
-                local: tuple[int, int], section: int | None) -> Key:  # fmt: skip
+                local: tuple[int, int], section: int | None, unit: str) -> Key:  # fmt: skip
     continues = bool(ANAPHORA.search(sent.strip()))
     ind_id = pick_indicator(rules, sent, local)
     if ind_id is None and continues:
@@ -168,11 +169,15 @@ def _link_prose(rules: LinkRules, para: str, sent: str, s0: int, span: tuple[int
         return Key()
     ind = rules.indicator(ind_id)
     assert ind is not None
-    measure = pick_measure(rules, sent, local, ind.measures)
+    if unit == "percentage_points":
+        unit = "percent"  # a change of a rate is measured like the rate
+    measure = pick_measure(rules, sent, local, ind.measures, unit)
     if measure is None and continues:
-        measure = pick_measure(rules, para[: s0 + len(sent)], span, ind.measures)
+        measure = pick_measure(rules, para[: s0 + len(sent)], span, ind.measures, unit)
     if measure is None:
-        if len(ind.measures) > 1:
+        cands = [m for m in ind.measures if measure_applies(rules, m, unit)]
+        specific = [m for m in cands if rules.measure_units.get(m)]
+        if len(cands) > 1 or (unit == "count" and specific):
             return Key()  # the sentence does not say which of the indicator's measures
         measure = ind.measure
     dims = []
@@ -251,9 +256,9 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
                     measure = "sample_size"
                 else:
                     allowed = ind.measures
-                    measure = (pick_measure(rules, clabel, (0, 0), allowed)
-                               or pick_measure(rules, corner, (0, 0), allowed)
-                               or pick_measure(rules, t.caption, (0, 0), allowed)
+                    measure = (pick_measure(rules, clabel, (0, 0), allowed, unit)
+                               or pick_measure(rules, corner, (0, 0), allowed, unit)
+                               or pick_measure(rules, t.caption, (0, 0), allowed, unit)
                                or ind.measure)  # fmt: skip
                 dims = []
                 for dname in ind.dimensions:

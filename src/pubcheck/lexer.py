@@ -48,9 +48,9 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("statute", re.compile(r"\bS\.\s?\d+[A-Z]?|\bSec\s?\d+|\b\d+:\d+\b|(?<=[\d)])\s?\(\d{1,2}\)|\([a-z]{1,3}\)")),
     ("code", re.compile(r"\b\d+[A-Z](?:-[A-Z])?\b|\b\d+/\d+\b")),
     ("age", re.compile(
-        r"\b(?:aged?|ages)\s+(?:of\s+)?(?:under\s+|between\s+|at least\s+)?\d{1,2}(?![.\d])"
-        r"(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:½)?(?![.\d])(?!\s*(?:per|%)))?"
-        r"(?:\s*(?:,|and)\s*\d{1,2}(?![.\d])(?!\s*(?:per|%)))*(?:½)?"
+        r"\b(?:aged?|ages)\s+(?:of\s+)?(?:under\s+|between\s+|at least\s+)?\d{1,2}(?!\.\d|\d)"
+        r"(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:½)?(?!\.\d|\d)(?!\s*(?:per|%)))?"
+        r"(?:\s*(?:,|and)\s*\d{1,2}(?!\.\d|\d)(?!\s*(?:per|%)))*(?:½)?"
         r"|\b\d{1,2}(?:\s*(?:-|–|to)\s*\d{1,2})?[- ]years?[- ]olds?"
         r"|\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}[- ]year\b"
         r"|\b(?:under|over)[- ]\d{1,2}s?(?=[- ](?:year|\w+-year))|\bunder[- ]1[0-9]s?\b|\b(?:post|pre)-\d{1,2}\b"

@@ -44,6 +44,8 @@ class LinkRules:
     section_closes: re.Pattern[str]
     indicators: tuple[IndicatorRule, ...]
     measures: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    measure_units: dict[str, tuple[str, ...]]
+    ratios: frozenset[tuple[str, str, str]]
     complements: dict[str, str]
     dimensions: dict[str, Dimension]
     total_rows: tuple[re.Pattern[str], ...]
@@ -72,6 +74,8 @@ def load_rules(path: str | None = None) -> LinkRules:
         for i in d["indicator"]
     )
     measures = tuple((m["id"], _c(m["patterns"])) for m in d.get("measure", []))
+    munits = {m["id"]: tuple(m.get("units", [])) for m in d.get("measure", [])}
+    ratios = frozenset((r["rate"], r["part"], r["whole"]) for r in d.get("ratio", []))
     comps: dict[str, str] = {}
     for c in d.get("complement", []):
         comps[c["a"]], comps[c["b"]] = c["b"], c["a"]
@@ -82,7 +86,7 @@ def load_rules(path: str | None = None) -> LinkRules:
     t = d["table"]
     return LinkRules(
         re.compile(d["section"]["heading"], re.I), re.compile(d["section"]["closes"]),
-        inds, measures, comps, dims, _c(t["total_rows"]), _c(t["gap_rows"]),
+        inds, measures, munits, ratios, comps, dims, _c(t["total_rows"]), _c(t["gap_rows"]),
         _c(t["gap_minuend"]), _c(t["gap_subtrahend"]), _c(t["sample_columns"]),
     )  # fmt: skip
 
@@ -141,11 +145,18 @@ def pick_indicator(rules: LinkRules, text: str, span: tuple[int, int]) -> str | 
     return best[2] if best else None
 
 
+def measure_applies(rules: LinkRules, measure: str, unit: str | None) -> bool:
+    units = rules.measure_units.get(measure, ())
+    return unit is None or not units or unit in units
+
+
 def pick_measure(rules: LinkRules, text: str, span: tuple[int, int],
-                 allowed: tuple[str, ...] | None = None) -> str | None:  # fmt: skip
+                 allowed: tuple[str, ...] | None = None, unit: str | None = None) -> str | None:  # fmt: skip
     best: tuple[float, int, str] | None = None
     for order, (mid, pats) in enumerate(rules.measures):
         if allowed is not None and mid not in allowed:
+            continue
+        if not measure_applies(rules, mid, unit):
             continue
         d = nearest(pats, text, span)
         if d is None:

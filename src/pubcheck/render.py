@@ -67,6 +67,16 @@ def render_console(report: Report, console: Console) -> None:
                 if f.interval:
                     detail += f"   [dim]rounding: {escape(f.interval)}[/]"
                 console.print(detail)
+    if report.extracts:
+        t = Table(title="Source extracts", title_justify="left")
+        for col in ("extract", "file", "rows", "seconds", "findings"):
+            t.add_column(col, justify="right" if col in ("rows", "seconds", "findings") else "left")
+        for e in report.extracts:
+            t.add_row(e.stem, escape(e.path), f"{e.rows:,}", f"{e.seconds:.2f}", str(e.findings))
+        console.print(t)
+        ok = sum(1 for c in report.recomputed if c.supported)
+        console.print(f"Recomputed from the extracts: {ok} of {len(report.recomputed)} published figures "
+                      "reproduced within their rounding.")  # fmt: skip
     s = report.summary()
     console.print(Rule())
     line = Text()
@@ -130,6 +140,10 @@ def render_markdown(report: Report, console: Console) -> None:
            f"{len(report.documents)} documents.", "",
            "| severity | check | location | message | expected | found |",
            "|---|---|---|---|---|---|"]  # fmt: skip
+    if report.recomputed:
+        ok = sum(1 for c in report.recomputed if c.supported)
+        out[3:3] = [f"Recomputed from the extracts: {ok} of {len(report.recomputed)} published figures "
+                    "reproduced within their rounding.", ""]  # fmt: skip
     for f in report.findings:
         where = "<br>".join(loc.label() for loc in f.locations) or "(run)"
         cells = [f.severity, f.check, where, f.message, f.expected, f.found]

@@ -39,6 +39,8 @@ class Report:
     findings: list[Finding]
     unreadable: list[str] = field(default_factory=list)
     extractions: list[Extraction] = field(default_factory=list, repr=False)
+    extracts: list = field(default_factory=list)  # ExtractSummary, when extracts were validated
+    recomputed: list = field(default_factory=list)  # recompute.Comparison
 
     def summary(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "info": 0}
@@ -64,12 +66,17 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary(),
             "unreadable": self.unreadable,
-        }
+            **({"extracts": [e.to_dict() for e in self.extracts],
+                "recomputed": [c.to_dict() for c in self.recomputed]} if self.extracts else {}),
+        }  # fmt: skip
 
 
 def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | None = None,
-          progress=None) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
-    """Run every registered rule over the publications in `target` (a folder or a file)."""
+          progress=None, extracts: Path | None = None,
+          publication_rules: bool = True) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
+    """Run every registered rule over the publications in `target` (a folder or a file);
+    with `extracts`, also validate the extracts there and recompute every published figure
+    from them (`publication_rules=False` runs only that: `pubcheck validate`)."""
     loaded = load_documents(target, display_root=Path.cwd())
     extractions: list[Extraction] = []
     findings: list[Finding] = list(loaded.findings)
@@ -88,10 +95,23 @@ def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | No
     if progress:
         progress("running rules")
     corpus = Corpus(extractions)
-    findings += run_rules(corpus, select=select, ignore=ignore)
+    if publication_rules:
+        findings += run_rules(corpus, select=select, ignore=ignore)
+    summaries: list = []
+    comparisons: list = []
+    if extracts is not None:
+        from pubcheck.engine import dedupe
+        from pubcheck.validate import run_extracts
+
+        more, summaries, comparisons = run_extracts(extracts, corpus, progress)
+        if select:
+            more = [f for f in more if f.check in select]
+        if ignore:
+            more = [f for f in more if f.check not in ignore]
+        findings = dedupe(findings + more)
     docs = [DocumentSummary(e.document.path, e.document.sha256, len(e.figures), len(e.tables),
                             e.document.manifest_id) for e in extractions]  # fmt: skip
-    return Report(str(target), docs, findings, loaded.unreadable, extractions)
+    return Report(str(target), docs, findings, loaded.unreadable, extractions, summaries, comparisons)
 
 
 __all__ = ["Report", "DocumentSummary", "check", "InputError"]

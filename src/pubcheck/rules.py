@@ -56,19 +56,28 @@ def gap_equals_difference(corpus: Corpus) -> Iterator[Finding]:
     - Percentage columns: the total row lies within the range of its parts (a total rate
       is a weighted mean of the part rates).
     Tolerance: interval arithmetic on the printed values' rounding intervals.
+    Tables of indicators that declare these invariants in schemas/indicators.py are checked
+    by those Pandera schemas instead (the invariant lives in one place).
     """
+    from pubcheck.invariants import scraped_findings
+    from schemas.indicators import INVARIANTS
+
     r = corpus.rules
+    yield from scraped_findings(list(corpus.cells()))
     for ex in corpus.extractions:
         for t in ex.tables:
             cells = _table_cells(ex, t)
             if not cells:
                 continue
+            inds = {c.key.indicator for c in cells}
+            gap_declared = bool(inds & set(INVARIANTS["gap"]))
+            base_declared = bool(inds & set(INVARIANTS["base"]))
             by_row: dict[str, dict[str, Figure]] = defaultdict(dict)
             for c in cells:
                 by_row[c.row or ""][c.column or ""] = c
             labels = list(by_row)
             gaps = [lab for lab in labels if _matches(r.gap_rows, lab)]
-            for gap in gaps:
+            for gap in [] if gap_declared else gaps:
                 others = [lab for lab in labels if lab != gap]
                 minu = [lab for lab in others if _matches(r.gap_minuend, lab)]
                 subt = [lab for lab in others if _matches(r.gap_subtrahend, lab) and lab not in minu]
@@ -103,6 +112,8 @@ def gap_equals_difference(corpus: Corpus) -> Iterator[Finding]:
                 if any(p is None for p in part_cells):
                     continue
                 pc = [p for p in part_cells if p is not None]
+                if tot.unit == "count" and base_declared and tot.key.measure == "sample_size":
+                    continue  # declared: schemas/indicators.py BaseTable
                 if tot.unit == "count":
                     s = pc[0].interval
                     for p in pc[1:]:
@@ -232,10 +243,11 @@ def percentage_follows_from_counts(corpus: Corpus) -> Iterator[Finding]:
                 if not wholes:
                     continue
                 whole = wholes[-1]
-                if p.key.indicator and part.key.indicator and (
-                    p.key.indicator != part.key.indicator or p.key.measure != part.key.measure
-                ):
-                    continue  # the percentage measures something else (another base)
+                if p.key.indicator and (part.key.indicator or whole.key.indicator):
+                    # linked figures: the rate must be declared as part / whole (linking.toml)
+                    triple = (p.key.measure, part.key.measure, whole.key.measure)
+                    if triple not in corpus.rules.ratios:
+                        continue
                 ratio = part.interval.ratio(whole.interval).scale(100.0)
                 if not ratio.overlaps(p.interval):
                     exact = 100.0 * part.value / whole.value
