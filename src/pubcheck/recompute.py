@@ -60,25 +60,38 @@ class Recomputed:
 class Aggregates:
     """Small tables an extract is reduced to, and the scale of the sample."""
 
-    scale: float = 1.0
+    scales: dict[str, float] = field(default_factory=dict)  # per extract; "" for the package
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
 
+    def scale(self, stem: str) -> float:
+        return self.scales.get(stem) or self.scales.get("") or 1.0
 
-def read_scale(directory: Path) -> float:
+
+def read_scales(directory: Path) -> dict[str, float]:
+    """Sampling scales from datapackage.json: the package's "pubcheck:scale" under "", and
+    each resource's own (by resource name). Absent or unreadable: national size (1.0)."""
     p = directory / "datapackage.json"
+    out: dict[str, float] = {}
     if not p.is_file():
-        return 1.0
+        return out
     try:
-        v = json.loads(p.read_text(encoding="utf-8")).get("pubcheck:scale", 1.0)
-        return float(v) if float(v) > 0 else 1.0
-    except (ValueError, OSError, TypeError):
-        return 1.0
+        d = json.loads(p.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return out
+    for name, holder in [("", d)] + [(r.get("name", ""), r) for r in d.get("resources", [])]:
+        try:
+            v = float(holder.get("pubcheck:scale", 0))
+        except (TypeError, ValueError):
+            continue
+        if v > 0:
+            out[name] = v
+    return out
 
 
-def aggregate(frames: dict[str, pl.LazyFrame], scale: float = 1.0) -> Aggregates:
+def aggregate(frames: dict[str, pl.LazyFrame], scales: dict[str, float] | None = None) -> Aggregates:
     """Reduce each extract to what the indicators need, in one lazy query each."""
-    agg = Aggregates(scale=scale)
+    agg = Aggregates(scales=scales or {})
     q: dict[str, pl.LazyFrame] = {}
     if "pupils" in frames:
         q["pupils"] = frames["pupils"].group_by("academic_year", "key_stage", "fsm").agg(
@@ -233,7 +246,7 @@ def _reoffending(agg: Aggregates, spec: IndicatorSpec, key: Key, unit: str) -> R
         v = _pct(r if m == "reoffend" else n - r, n)
     elif unit == "count" and m in ("cohort_count", "reoffender_count", "non_reoffender_count"):
         raw = {"cohort_count": n, "reoffender_count": r, "non_reoffender_count": n - r}[m]
-        v = raw / agg.scale
+        v = raw / agg.scale("reoffending")
     elif unit == "number" and m == "reoffences_per_reoffender":
         v = ro / r if r else None
     else:
@@ -255,7 +268,7 @@ def _treatment(agg: Aggregates, spec: IndicatorSpec, key: Key, unit: str) -> Rec
     if unit == "percent" and key.measure == "completion":
         v = _pct(s, n)
     elif unit == "count" and key.measure in ("cohort_count", "success_count"):
-        v = (n if key.measure == "cohort_count" else s) / agg.scale
+        v = (n if key.measure == "cohort_count" else s) / agg.scale("treatment")
     else:
         return None
     return Recomputed(key, unit, v, n, "treatment") if v is not None else None
@@ -275,7 +288,7 @@ def _benefits(agg: Aggregates, spec: IndicatorSpec, key: Key, unit: str) -> Reco
         return None
     col = "further" if spec.id == "4-further" else "entrenched"
     if unit == "count" and key.measure in ("capable_claims", "entrenched_claims"):
-        v = float(d["capable" if key.measure == "capable_claims" else "entrenched"].sum()) / agg.scale
+        v = float(d["capable" if key.measure == "capable_claims" else "entrenched"].sum()) / agg.scale("benefits")
         return Recomputed(key, unit, v, int(d["capable"].sum()), "benefits")
     if unit == "percent" and key.measure == "entrenched_rate":
         pop = agg.frames.get("population")
@@ -284,7 +297,7 @@ def _benefits(agg: Aggregates, spec: IndicatorSpec, key: Key, unit: str) -> Reco
         p = pop.filter(pl.col("year") == year)
         if p.height == 0:
             return None
-        v = _pct(float(d[col].sum()) / agg.scale, float(p["population_22_59"][0]))
+        v = _pct(float(d[col].sum()) / agg.scale("benefits"), float(p["population_22_59"][0]))
         return Recomputed(key, unit, v, int(d[col].sum()), "benefits") if v is not None else None
     return None
 
@@ -308,7 +321,8 @@ def _investment(agg: Aggregates, spec: IndicatorSpec, key: Key, unit: str) -> Re
     d = df.filter(pl.col("year") == int(key.period))
     if d.height == 0:
         return None
-    return Recomputed(key, unit, float(d["total"].sum()) / agg.scale, int(d["n"].sum()), "social_investment")
+    total = float(d["total"].sum()) / agg.scale("social_investment")
+    return Recomputed(key, unit, total, int(d["n"].sum()), "social_investment")
 
 
 def recompute(agg: Aggregates, key: Key, unit: str) -> Recomputed | None:

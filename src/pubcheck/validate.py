@@ -40,7 +40,7 @@ def run_extracts(directory: Path, corpus, progress=None):  # type: ignore[no-unt
     import polars as pl
 
     from pubcheck.contracts import find_extracts, load_extract, validate_extract
-    from pubcheck.recompute import aggregate, compare, read_scale
+    from pubcheck.recompute import aggregate, compare, read_scales
 
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory of extracts")
@@ -70,7 +70,7 @@ def run_extracts(directory: Path, corpus, progress=None):  # type: ignore[no-unt
                 frames[stem] = lf
     if progress:
         progress("recomputing published figures")
-    agg = aggregate(frames, read_scale(directory))
+    agg = aggregate(frames, read_scales(directory))
     agg.files = {stem: str(p) for stem, p in found.items()}
     rec_findings, comparisons = compare(corpus, agg)
     findings += rec_findings
