@@ -1,4 +1,4 @@
-.PHONY: setup check test lint figures manifest
+.PHONY: setup check test lint figures manifest validate fixtures bench
 setup:
 	./scripts/setup
 check: setup
@@ -12,3 +12,10 @@ figures:
 	.venv/bin/pubcheck figures published --format csv --output published/figures.csv
 manifest:
 	.venv/bin/python scripts/make_manifest.py
+validate: setup
+	.venv/bin/pubcheck validate
+fixtures:
+	.venv/bin/python scripts/generate_extracts.py --scale 0.001 --seed 2013 --compression-level 19 --out fixtures/extracts
+bench:
+	.venv/bin/python scripts/bench_validate.py
+	.venv/bin/python scripts/bench_contracts.py
