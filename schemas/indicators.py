@@ -54,6 +54,43 @@ class BaseTable(pa.DataFrameModel):
         )
 
 
+class ComplementTable(pa.DataFrameModel):
+    """A rate and its complement for one population and period sum to 100 (indicator 6 is
+    the inverse of the re-offending rate)."""
+
+    indicator: str
+    period: str
+    rate_lo: float
+    rate_hi: float
+    complement_lo: float
+    complement_hi: float
+
+    @pa.dataframe_check(name="rate-and-complement-sum-to-100")
+    def sum_to_100(cls, data) -> pl.LazyFrame:  # type: ignore[no-untyped-def]
+        lo = pl.col("rate_lo") + pl.col("complement_lo")
+        hi = pl.col("rate_hi") + pl.col("complement_hi")
+        return data.lazyframe.select((lo <= 100 + EPS) & (hi >= 100 - EPS))
+
+
+class RangeTable(pa.DataFrameModel):
+    """A range from best and worst assumptions about missing answers is as wide as the
+    missing share."""
+
+    indicator: str
+    low_lo: float
+    low_hi: float
+    high_lo: float
+    high_hi: float
+    missing_lo: float
+    missing_hi: float
+
+    @pa.dataframe_check(name="range-as-wide-as-missing-share")
+    def as_wide(cls, data) -> pl.LazyFrame:  # type: ignore[no-untyped-def]
+        w_lo = pl.col("high_lo") - pl.col("low_hi")
+        w_hi = pl.col("high_hi") - pl.col("low_lo")
+        return data.lazyframe.select((w_lo <= pl.col("missing_hi") + EPS) & (w_hi >= pl.col("missing_lo") - EPS))
+
+
 class RateTable(pa.DataFrameModel):
     """Every rate is a percentage: within [0, 100]."""
 
@@ -65,5 +102,8 @@ class RateTable(pa.DataFrameModel):
 INVARIANTS: dict[str, tuple[str, ...]] = {
     "gap": ("2-ks2", "2-ks4"),
     "base": ("1a", "1b"),
+    "complement": ("3", "6"),
+    "range": ("1c",),
 }
-SCHEMAS = {"gap": GapTable, "base": BaseTable, "rate": RateTable}
+SCHEMAS = {"gap": GapTable, "base": BaseTable, "complement": ComplementTable, "range": RangeTable,
+           "rate": RateTable}  # fmt: skip
