@@ -51,7 +51,8 @@ def test_complement_table(rate: float, comp: float, bad: bool) -> None:
     assert fails(ComplementTable, row) == bad
 
 
-@pytest.mark.parametrize(("low", "high", "missing", "bad"), [(11, 32, 21, False), (11, 28, 21, True), (11, 28, 17, False)])
+@pytest.mark.parametrize(("low", "high", "missing", "bad"),
+                         [(11, 32, 21, False), (11, 28, 21, True), (11, 28, 17, False)])  # fmt: skip
 def test_range_table(low: int, high: int, missing: int, bad: bool) -> None:
     row = {"indicator": "1c"}
     for name, v in (("low", low), ("high", high), ("missing", missing)):
