@@ -81,6 +81,23 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
     f.add_argument("--debug", action="store_true", help="show tracebacks")
 
+    fe = sub.add_parser("fetch", help="download the sources in a manifest into a local cache",
+                        description="Download the publications and tables listed in a sources manifest "
+                                    "(timeouts, retries, size/type/checksum checks) into a cache folder. "
+                                    "--offline never touches the network.")  # fmt: skip
+    fe.add_argument("--manifest", type=Path, default=Path("published/sources.json"), metavar="PATH",
+                    help="sources manifest (JSON; default: published/sources.json)")  # fmt: skip
+    fe.add_argument("--cache", type=Path, default=Path(".pubcheck-cache"), metavar="DIR",
+                    help="cache folder (default: .pubcheck-cache)")  # fmt: skip
+    fe.add_argument("--offline", action="store_true", help="never touch the network; serve from the cache")
+    fe.add_argument("--timeout", type=float, default=10.0, help="connect and read timeout in seconds (default: 10)")
+    fe.add_argument("--retries", type=int, default=3, help="retries on connection errors, timeouts, 5xx (default: 3)")
+    fe.add_argument("--max-bytes", type=int, default=50_000_000, help="size limit per file (default: 50000000)")
+    fe.add_argument("--allow-cross-host", action="store_true", help="follow redirects to other hosts")
+    fe.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"], default="console")
+    fe.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+    fe.add_argument("--debug", action="store_true", help="show tracebacks")
+
     sub.add_parser("rules", help="list the rules with their ids and what they check")
     return p
 
@@ -94,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             return _figures(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "fetch":
+            return _fetch(args)
         if args.command == "rules":
             return _rules()
     except KeyboardInterrupt:
@@ -187,6 +206,31 @@ def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # typ
         err.print(f"pubcheck: could not read {', '.join(report.unreadable)} (see the report)")
         return EXIT_INPUT
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from pubcheck.documents import InputError
+    from pubcheck.fetch import fetch_sources
+    from pubcheck.render import RENDERERS
+    from pubcheck.report import Report
+
+    if args.retries < 0 or args.timeout <= 0 or args.max_bytes <= 0:
+        raise InputError("--retries must be >= 0, --timeout and --max-bytes > 0")
+    result = fetch_sources(args.manifest, args.cache, offline=args.offline, timeout=args.timeout,
+                           retries=args.retries, max_bytes=args.max_bytes,
+                           allow_cross_host=args.allow_cross_host)  # fmt: skip
+    err = Console(stderr=True)
+    for item in result.items:
+        d = item.to_dict()
+        err.print(f"pubcheck fetch: {d['id']}: {d['status']} ({d.get('bytes') or 0:,} bytes) {d['url']}")
+    report = Report(str(args.manifest), [], list(result.findings))
+    console, fh = _out_console(args.output)
+    try:
+        RENDERERS[args.format](report, console)
+    finally:
+        if fh is not None:
+            fh.close()  # type: ignore[attr-defined]
+    return EXIT_FINDINGS if result.findings else EXIT_OK
 
 
 def _figures(args: argparse.Namespace) -> int:

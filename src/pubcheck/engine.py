@@ -123,13 +123,17 @@ def run_rules(corpus: Corpus, select: set[str] | None = None,
                         f"(at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}); its checks did not run",
                 expected="the rule to run", found=type(exc).__name__, locations=(),
             ))  # fmt: skip
-    # --select/--ignore act on the findings' check ids: a rule may report under a sibling id
-    # (prose-table reports a per-cent change that is really points as unit-mismatch).
+    return dedupe(filter_findings(findings, select, ignore))
+
+
+def filter_findings(findings: list[Finding], select: set[str] | None, ignore: set[str] | None) -> list[Finding]:
+    """--select/--ignore act on the findings' check ids: a rule may report under a sibling id
+    (prose-table reports a per-cent change that is really points as unit-mismatch)."""
     if select:
         findings = [f for f in findings if f.check in select or f.check == "rule-error"]
     if ignore:
         findings = [f for f in findings if f.check not in ignore]
-    return dedupe(findings)
+    return findings
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:

@@ -41,7 +41,7 @@ def _quote(q: str, width: int = 110, figure: str | None = None) -> str:
 
 
 def render_console(report: Report, console: Console) -> None:
-    console.print(Text(f"pubcheck check {report.target}", style="bold"))
+    console.print(Text(f"pubcheck report: {report.target}", style="bold"))
     docs = ", ".join(f"{d.path} ({d.figures} figures)" for d in report.documents)
     console.print(Text(f"{len(report.documents)} documents: {docs}", style="dim"))
     by_doc: dict[str, list[Finding]] = defaultdict(list)

@@ -100,15 +100,11 @@ def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | No
     summaries: list = []
     comparisons: list = []
     if extracts is not None:
-        from pubcheck.engine import dedupe
+        from pubcheck.engine import dedupe, filter_findings
         from pubcheck.validate import run_extracts
 
         more, summaries, comparisons = run_extracts(extracts, corpus, progress)
-        if select:
-            more = [f for f in more if f.check in select]
-        if ignore:
-            more = [f for f in more if f.check not in ignore]
-        findings = dedupe(findings + more)
+        findings = dedupe(findings + filter_findings(more, select, ignore))
     docs = [DocumentSummary(e.document.path, e.document.sha256, len(e.figures), len(e.tables),
                             e.document.manifest_id) for e in extractions]  # fmt: skip
     return Report(str(target), docs, findings, loaded.unreadable, extractions, summaries, comparisons)

@@ -331,14 +331,8 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
             bad = [c for c in same if not c.interval.overlaps(f.interval)]
             if bad and len(bad) == len(same):
                 c = bad[0]
-                yield Finding(
-                    check="prose-table", severity="error",
-                    message=(f"The text quotes {f.text} for {corpus.describe(key)}, but {c.table} "
-                             f"prints {c.text} for the same row and column."),
-                    expected=f"{c.text} (any value in {_iv(c.interval)})",
-                    found=f"{f.text} (stands for {_iv(f.interval)})",
-                    interval=f"{_iv(f.interval)} vs {_iv(c.interval)}", locations=locs(f, c),
-                )  # fmt: skip
+                yield _disagrees(f, c, f"The text quotes {f.text} for {corpus.describe(key)}, but {c.table} "
+                                       f"prints {c.text} for the same row and column.")  # fmt: skip
             continue
         # no cell under this period: does the table hold the value under another label?
         if key.period is None:
@@ -352,14 +346,8 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
         same_year = [c for c in others if c.key.period and period_sort_key(c.key.period)[0] == year]
         if not hits and same_year:
             c = same_year[-1]
-            yield Finding(
-                check="prose-table", severity="error",
-                message=(f"The text gives {f.text} for '{key.period}'; {c.table} has no row labelled "
-                         f"so, and the row ending in that year ('{c.row}') prints {c.text}."),
-                expected=f"{c.text} (any value in {_iv(c.interval)})",
-                found=f"{f.text} (stands for {_iv(f.interval)})",
-                interval=f"{_iv(f.interval)} vs {_iv(c.interval)}", locations=locs(f, c),
-            )  # fmt: skip
+            yield _disagrees(f, c, f"The text gives {f.text} for '{key.period}'; {c.table} has no row labelled "
+                                   f"so, and the row ending in that year ('{c.row}') prints {c.text}.")  # fmt: skip
         if hits:
             c = hits[-1]
             yield Finding(
@@ -370,6 +358,15 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
                 expected=f"period {c.key.period}", found=f"period {key.period}",
                 interval=None, locations=locs(f, c),
             )  # fmt: skip
+
+
+def _disagrees(f: Figure, c: Figure, message: str) -> Finding:
+    """A prose figure whose interval does not meet the table cell's."""
+    return Finding(
+        check="prose-table", severity="error", message=message,
+        expected=f"{c.text} (any value in {_iv(c.interval)})", found=f"{f.text} (stands for {_iv(f.interval)})",
+        interval=f"{_iv(f.interval)} vs {_iv(c.interval)}", locations=locs(f, c),
+    )  # fmt: skip
 
 
 def _check_change(corpus: Corpus, f: Figure, key) -> Iterator[Finding]:  # type: ignore[no-untyped-def]
