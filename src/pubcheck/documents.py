@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pubcheck.model import Finding, Location
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
+CONVERTED_SUFFIXES = {".pdf", ".html", ".htm", ".xlsx", ".ods", ".csv"}
 
 
 @dataclass
@@ -19,10 +20,39 @@ class Document:
     sha256: str
     manifest_id: str | None = None
     figures: list = field(default_factory=list)  # filled by extraction
+    # Where each line came from, for documents converted from PDF, HTML or spreadsheets:
+    # {"page": p, "page_line": n} | {"section": "..."} | {"sheet": s, "row": r, "col0": c}
+    places: list[dict] | None = None
 
     @property
     def name(self) -> str:
         return Path(self.path).name
+
+    def place(self, loc: Location, col: int | None = None) -> Location:
+        """`loc` with the page, section or sheet/cell of its line (col: a table cell's index)."""
+        if not self.places or not 1 <= loc.line <= len(self.places):
+            return loc
+        p = self.places[loc.line - 1]
+        if "page" in p:
+            return replace(loc, page=p["page"], page_line=p.get("page_line"))
+        if "sheet" in p:
+            cell = None
+            if p.get("row") is not None:
+                cell = f"{column_letter(int(p.get('col0', 0)) + (col or 0))}{p['row']}"
+            return replace(loc, sheet=p["sheet"], cell=cell)
+        if "section" in p:
+            return replace(loc, section=p["section"])
+        return loc
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
+    s = ""
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
+        s = chr(65 + r) + s
+    return s
 
 
 @dataclass
@@ -62,7 +92,8 @@ def discover(directory: Path) -> list[Path]:
         return [directory]
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory")
-    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+    suffixes = TEXT_SUFFIXES | CONVERTED_SUFFIXES
+    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in suffixes
                   and p.name.lower() not in {"readme.md", "readme.txt"})  # fmt: skip
 
 
@@ -84,6 +115,26 @@ def load_documents(target: Path, display_root: Path | None = None) -> LoadResult
     unreadable: list[str] = []
     for p in paths:
         shown = _display(p, display_root)
+        if p.suffix.lower() in CONVERTED_SUFFIXES:
+            try:
+                from pubcheck.ingest import convert
+
+                data = p.read_bytes()
+                doc = convert(p, shown, data)
+            except Exception as exc:  # a broken PDF/HTML/sheet is a finding, the others go on
+                unreadable.append(shown)
+                findings.append(Finding(
+                    check="unreadable-input", severity="error",
+                    message=f"{shown} could not be read as {p.suffix.lstrip('.').upper()} "
+                            f"({type(exc).__name__}: {exc}); it was not checked.",
+                    expected=f"a readable {p.suffix} file", found=type(exc).__name__,
+                    locations=(Location(shown, 0, ""),),
+                ))  # fmt: skip
+                continue
+            entry = known.get(p.name)
+            doc.manifest_id = entry["id"] if entry else None
+            docs.append(doc)
+            continue
         try:
             data = p.read_bytes()
             text = data.decode("utf-8")

@@ -92,8 +92,8 @@ def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
             pos = 0
             for col, cell in enumerate(cells):
                 if cell.strip() and not (col == 0 and _code_like(cell)):
-                    figures += _prose(doc, i, cell, rules, None if is_footnote else section,
-                                      offset=pos, quote=line)  # fmt: skip
+                    figures += [replace(f, col_index=col) for f in _prose(
+                        doc, i, cell, rules, None if is_footnote else section, offset=pos, quote=line)]  # fmt: skip
                 pos += len(cell) + 1
             continue
         if not line.strip():
@@ -108,7 +108,14 @@ def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
         figures += cell_figs
         markers += ms
     figures.sort(key=lambda f: (f.line, f.span[0]))
+    if doc.places:
+        figures = [replace(f, location=doc.place(f.location, _cell_col(f))) for f in figures]
+        markers = [doc.place(m) for m in markers]
     return Extraction(doc, figures, tables, footnotes, markers)
+
+
+def _cell_col(f: Figure) -> int | None:
+    return f.col_index
 
 
 def section_of(doc: Document, t: Table, rules: LinkRules) -> int | None:
@@ -275,7 +282,7 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
             figs.append(Figure(
                 value=value, unit=unit, precision=step, interval=iv, text=cell.stripped,
                 location=loc, kind="cell", key=key, table=t.id, row=rlabel, column=clabel,
-                span=(cell.start, cell.start + len(cell.text)), sentence=t.caption,
+                span=(cell.start, cell.start + len(cell.text)), sentence=t.caption, col_index=cell.col,
             ))  # fmt: skip
     return figs, markers
 

@@ -90,16 +90,23 @@ class Location:
     sheet: str | None = None
     cell: str | None = None
     figure: str | None = None  # the figure as printed, within the quote
+    page_line: int | None = None  # PDF: the line on the page (`line` stays the document's line)
 
     def label(self) -> str:
         if self.page is not None:
-            return f"{self.document}:page {self.page}, line {self.line}"
+            return f"{self.document}:page {self.page}, line {self.page_line or self.line}"
         if self.sheet is not None:
             return f"{self.document}:{self.sheet}!{self.cell}"
+        if self.section is not None:
+            return f"{self.document}:{self.section}"
         return f"{self.document}:{self.line}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        d = {k: v for k, v in asdict(self).items() if v is not None}
+        if self.page is not None:  # JSON: `line` is the line on the page for PDF
+            d["line"] = d.pop("page_line", self.line)
+            d["document_line"] = self.line
+        return d
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,7 @@ class Figure:
     base_period: str | None = None
     relative: bool = False  # a change "per cent" of the base, not points
     endpoint_step: float | None = None  # rounding unit of the printed 'from A to B' values
+    col_index: int | None = None  # tab-separated cell the figure stands in (0 = first)
     table: str | None = None  # table id when the figure is a table cell
     row: str | None = None
     column: str | None = None

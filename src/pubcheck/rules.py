@@ -175,7 +175,7 @@ def bases_agree(corpus: Corpus) -> Iterator[Finding]:
                         message=(f"'Base: {m.group(1)}' (line {i + 1}) introduces {t.id}, whose "
                                  f"'{total.row}' sample size is {total.text}."),
                         expected=total.text, found=m.group(1), interval="exact counts",
-                        locations=(Location(ex.document.path, i + 1, lines[i].strip()),
+                        locations=(ex.document.place(Location(ex.document.path, i + 1, lines[i].strip())),
                                    total.location),
                     )  # fmt: skip
             prev_end = t.last_line
