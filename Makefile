@@ -9,7 +9,7 @@ lint:
 	.venv/bin/ruff check src tests scripts
 	.venv/bin/ruff format --check src tests scripts || true
 figures:
-	.venv/bin/pubcheck figures published --format csv --output published/figures.csv
+	.venv/bin/pubcheck figures published --format csv --output published/figures/figures.csv
 manifest:
 	.venv/bin/python scripts/make_manifest.py
 validate: setup
