@@ -182,7 +182,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # type: ignore[no-untyped-def]
-    from pubcheck.render import RENDERERS
     from pubcheck.report import check
 
     err = Console(stderr=True)
@@ -192,12 +191,7 @@ def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # typ
             report = check(target, progress=lambda msg: status.update(f"pubcheck: {msg}"), **kw)
     else:
         report = check(target, **kw)
-    console, fh = _out_console(args.output)
-    try:
-        RENDERERS[args.format](report, console)
-    finally:
-        if fh is not None:
-            fh.close()  # type: ignore[attr-defined]
+    _render(report, args)
     if args.output is not None:
         s = report.summary()
         err.print(f"pubcheck: wrote {args.format} report to {args.output} "
@@ -211,7 +205,6 @@ def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # typ
 def _fetch(args: argparse.Namespace) -> int:
     from pubcheck.documents import InputError
     from pubcheck.fetch import fetch_sources
-    from pubcheck.render import RENDERERS
     from pubcheck.report import Report
 
     if args.retries < 0 or args.timeout <= 0 or args.max_bytes <= 0:
@@ -223,14 +216,20 @@ def _fetch(args: argparse.Namespace) -> int:
     for item in result.items:
         d = item.to_dict()
         err.print(f"pubcheck fetch: {d['id']}: {d['status']} ({d.get('bytes') or 0:,} bytes) {d['url']}")
-    report = Report(str(args.manifest), [], list(result.findings))
+    _render(Report(str(args.manifest), [], list(result.findings)), args)
+    return EXIT_FINDINGS if result.findings else EXIT_OK
+
+
+def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+    """Write the report in --format to --output (or stdout)."""
+    from pubcheck.render import RENDERERS
+
     console, fh = _out_console(args.output)
     try:
         RENDERERS[args.format](report, console)
     finally:
         if fh is not None:
             fh.close()  # type: ignore[attr-defined]
-    return EXIT_FINDINGS if result.findings else EXIT_OK
 
 
 def _figures(args: argparse.Namespace) -> int:
