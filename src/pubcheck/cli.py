@@ -98,6 +98,24 @@ def build_parser() -> argparse.ArgumentParser:
     fe.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
     fe.add_argument("--debug", action="store_true", help="show tracebacks")
 
+    r = sub.add_parser("refresh", help="gate a new extract against the previous accepted one",
+                       description="Check the extracts in --current against the previous accepted ones in "
+                                   "--previous: intake, contracts, the Great Expectations checkpoint, and "
+                                   "the refresh rules (row counts, category mix, revised history, rate "
+                                   "shifts). Nothing is written into either folder.")  # fmt: skip
+    r.add_argument("--previous", type=Path, required=True, metavar="DIR", help="the previous accepted extracts")
+    r.add_argument("--current", type=Path, required=True, metavar="DIR", help="the new extracts")
+    r.add_argument("--data-docs", type=Path, metavar="DIR", help="write GX Data Docs (HTML) into DIR")
+    r.add_argument("--state-dir", type=Path, default=Path(".gx-state"), metavar="DIR",
+                   help="where GX keeps its project state (default: .gx-state)")  # fmt: skip
+    r.add_argument("--suites", type=Path, metavar="DIR",
+                   help="hand-edited GX suites <stem>.json (default: checks/gx/); else generated from --previous")
+    r.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"], default="console")
+    r.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+    r.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
+    r.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
+    r.add_argument("--debug", action="store_true", help="show tracebacks")
+
     sub.add_parser("rules", help="list the rules with their ids and what they check")
     return p
 
@@ -113,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "fetch":
             return _fetch(args)
+        if args.command == "refresh":
+            return _refresh(args)
         if args.command == "rules":
             return _rules()
     except KeyboardInterrupt:
@@ -218,6 +238,28 @@ def _fetch(args: argparse.Namespace) -> int:
         err.print(f"pubcheck fetch: {d['id']}: {d['status']} ({d.get('bytes') or 0:,} bytes) {d['url']}")
     _render(Report(str(args.manifest), [], list(result.findings)), args)
     return EXIT_FINDINGS if result.findings else EXIT_OK
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from pubcheck.refresh import run_refresh
+
+    err = Console(stderr=True)
+    kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites}
+    if not args.no_progress and err.is_terminal:
+        with err.status("pubcheck refresh") as status:
+            report = run_refresh(args.previous, args.current,
+                                 progress=lambda msg: status.update(f"pubcheck refresh: {msg}"), **kw)  # fmt: skip
+    else:
+        report = run_refresh(args.previous, args.current, **kw)
+    _render(report, args)
+    if args.data_docs is not None:
+        index = getattr(report, "docs_index", None)
+        err.print(f"pubcheck: Data Docs written to {index or args.data_docs}")
+    if args.output is not None:
+        s = report.summary()
+        err.print(f"pubcheck: wrote {args.format} report to {args.output} "
+                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)")  # fmt: skip
+    return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
 
 
 def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]

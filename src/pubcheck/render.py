@@ -74,9 +74,10 @@ def render_console(report: Report, console: Console) -> None:
         for e in report.extracts:
             t.add_row(e.stem, escape(e.path), f"{e.rows:,}", f"{e.seconds:.2f}", str(e.findings))
         console.print(t)
-        ok = sum(1 for c in report.recomputed if c.supported)
-        console.print(f"Recomputed from the extracts: {ok} of {len(report.recomputed)} published figures "
-                      "reproduced within their rounding.")  # fmt: skip
+        if report.recomputed:
+            ok = sum(1 for c in report.recomputed if c.supported)
+            console.print(f"Recomputed from the extracts: {ok} of {len(report.recomputed)} published figures "
+                          "reproduced within their rounding.")  # fmt: skip
     s = report.summary()
     console.print(Rule())
     line = Text()
