@@ -42,8 +42,9 @@ def _quote(q: str, width: int = 110, figure: str | None = None) -> str:
 
 def render_console(report: Report, console: Console) -> None:
     console.print(Text(f"pubcheck report: {report.target}", style="bold"))
-    docs = ", ".join(f"{d.path} ({d.figures} figures)" for d in report.documents)
-    console.print(Text(f"{len(report.documents)} documents: {docs}", style="dim"))
+    if report.documents:
+        docs = ", ".join(f"{d.path} ({d.figures} figures)" for d in report.documents)
+        console.print(Text(f"{len(report.documents)} documents: {docs}", style="dim"))
     by_doc: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:
         by_doc[_doc_of(f)].append(f)
@@ -84,8 +85,12 @@ def render_console(report: Report, console: Console) -> None:
     line.append(f"{s['error']} errors", style=STYLE["error"] if s["error"] else "green")
     line.append(", ")
     line.append(f"{s['warning']} warnings", style=STYLE["warning"] if s["warning"] else "green")
-    line.append(f", {s['info']} info in {len(report.documents)} documents "
-                f"({sum(d.figures for d in report.documents)} figures)")  # fmt: skip
+    line.append(f", {s['info']} info")
+    if report.documents:
+        line.append(f" in {len(report.documents)} documents ({sum(d.figures for d in report.documents)} figures)")
+    if report.extracts:
+        joiner = " and" if report.documents else " in"
+        line.append(f"{joiner} {len(report.extracts)} extracts ({sum(e.rows for e in report.extracts):,} rows)")
     if report.unreadable:
         line.append(f"; unreadable: {', '.join(report.unreadable)}", style="bold red")
     console.print(line)
