@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where GX keeps its project state (default: .gx-state)")  # fmt: skip
     r.add_argument("--suites", type=Path, metavar="DIR",
                    help="hand-edited GX suites <stem>.json (default: checks/gx/); else generated from --previous")
+    r.add_argument("--published", type=Path, metavar="DIR",
+                   help="also validate the figures extracted from the publications in DIR with the "
+                        "suite checks/gx/published-figures.json (units, ranges, complete series)")  # fmt: skip
     r.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"], default="console")
     r.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
     r.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
@@ -251,6 +254,17 @@ def _refresh(args: argparse.Namespace) -> int:
                                  progress=lambda msg: status.update(f"pubcheck refresh: {msg}"), **kw)  # fmt: skip
     else:
         report = run_refresh(args.previous, args.current, **kw)
+    if args.published is not None:
+        from pubcheck.documents import InputError
+        from pubcheck.paths import checks_path
+        from pubcheck.published_suites import published_figures, validate_published_figures
+
+        if not args.published.exists():
+            raise InputError(f"{args.published}: no such file or directory")
+        report.findings += validate_published_figures(
+            published_figures(args.published), checks_path("gx/published-figures.json"),
+            project_dir=args.state_dir,
+        )  # fmt: skip
     _render(report, args)
     if args.data_docs is not None:
         index = getattr(report, "docs_index", None)
