@@ -48,6 +48,18 @@ def extracts_in(folder: Path, only: list[str] | None = None) -> list[Path]:
     return [found[k] for k in sorted(found)]
 
 
+# Cross-column rules of the contracts that GX's own expectations can express; the others
+# (e.g. n_reoffences > 0 exactly when re-offended) stay in the Pandera contracts only.
+CROSS_COLUMN: dict[str, list[dict]] = {
+    "treatment": [{
+        "type": "expect_column_pair_values_a_to_be_greater_than_b",
+        "kwargs": {"column_A": "exit_date", "column_B": "first_presented", "or_equal": True,
+                   "ignore_row_if": "either_value_is_missing"},
+        "meta": {"notes": "an exit is not before the first presentation (contract rule exit-not-before-presentation)"},
+    }],
+}  # fmt: skip
+
+
 def starting_suite(df, stem: str, *, row_tolerance: float = 0.2) -> dict:  # noqa: ANN001 - a polars frame
     """gx.suite_from_extract, less the observed value sets of the contract key's columns: a key
     (deal_id, offender_id) holds identities, not codes, and a refresh brings new ones. A value
@@ -65,6 +77,7 @@ def starting_suite(df, stem: str, *, row_tolerance: float = 0.2) -> dict:  # noq
             and "allowed" not in contract.get(e["kwargs"]["column"], {})
         )
     ]
+    suite["expectations"] += CROSS_COLUMN.get(stem, [])
     return suite
 
 
