@@ -50,6 +50,7 @@ from typing import Any
 import polars as pl
 
 from pubcheck.model import Finding, Key, Location
+from pubcheck.validate import ExtractSummary  # one extract's line in the report
 
 # The column holding the period of each extract (the series a refresh extends).
 PERIOD_COLUMNS = {
@@ -90,24 +91,9 @@ DEFAULTS = RefreshConfig()
 
 
 @dataclass
-class RefreshSummary:
-    """One extract's refresh (rendered in the report's extracts table)."""
-
-    stem: str
-    path: str
-    rows: int
-    seconds: float
-    findings: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"stem": self.stem, "path": self.path, "rows": self.rows,
-                "seconds": round(self.seconds, 3), "findings": self.findings}  # fmt: skip
-
-
-@dataclass
 class RefreshResult:
     findings: list[Finding]
-    summaries: list[RefreshSummary]
+    summaries: list[ExtractSummary]
     docs_index: Path | None = None
 
 
@@ -410,7 +396,7 @@ def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, s
     prev_files, cur_files = find_extracts(previous), find_extracts(current)
     revisions = read_revisions(current)
     findings: list[Finding] = []
-    summaries: list[RefreshSummary] = []
+    summaries: list[ExtractSummary] = []
     docs_index = None
     for stem in sorted(set(prev_files) - set(cur_files)):
         findings.append(_finding("refresh-missing-extract", "error", prev_files[stem], None,
@@ -457,7 +443,7 @@ def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, s
                 mine += period_rows_rule(stem, path, prev, cur, config)
                 mine += history_rules(stem, path, prev, cur, config, revisions)
         findings += mine
-        summaries.append(RefreshSummary(stem, str(path), rows, time.perf_counter() - t0, len(mine)))
+        summaries.append(ExtractSummary(stem, str(path), rows, time.perf_counter() - t0, len(mine)))
     return RefreshResult(findings, summaries, docs_index)
 
 
