@@ -45,17 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Check the publications in DIR (default: the bundled "
                                    "published/ folder) and report every discrepancy.")  # fmt: skip
     c.add_argument("dir", nargs="?", type=Path, help="folder (or one file) of publications")
-    c.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"],
-                   default="console", help="report format (default: console)")  # fmt: skip
-    c.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
-    c.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
-                   help="exit 1 when a finding at or above this severity exists (default: error)")  # fmt: skip
+    _report_options(c)
     c.add_argument("--select", help="comma-separated rule ids to run (default: all)")
     c.add_argument("--ignore", help="comma-separated rule ids to skip")
     c.add_argument("--extracts", type=Path, metavar="DIR",
                    help="also validate the source extracts in DIR and recompute every figure from them")
-    c.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
-    c.add_argument("--debug", action="store_true", help="show tracebacks")
 
     v = sub.add_parser("validate", help="validate source extracts and recompute the published figures",
                        description="Validate each extract in EXTRACTS_DIR (default: the bundled "
@@ -66,11 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder of extracts (<stem>.parquet or <stem>.csv)")
     v.add_argument("--published", type=Path, metavar="DIR",
                    help="publications to compare with (default: the bundled published/)")
-    v.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"], default="console")
-    v.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
-    v.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
-    v.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
-    v.add_argument("--debug", action="store_true", help="show tracebacks")
+    _report_options(v)
 
     f = sub.add_parser("figures", help="list every figure extracted from the publications",
                        description="List every figure in DIR (default: the bundled published/) "
@@ -94,9 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     fe.add_argument("--retries", type=int, default=3, help="retries on connection errors, timeouts, 5xx (default: 3)")
     fe.add_argument("--max-bytes", type=int, default=50_000_000, help="size limit per file (default: 50000000)")
     fe.add_argument("--allow-cross-host", action="store_true", help="follow redirects to other hosts")
-    fe.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"], default="console")
-    fe.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
-    fe.add_argument("--debug", action="store_true", help="show tracebacks")
+    _report_options(fe, gate=False)
 
     r = sub.add_parser("refresh", help="gate a new extract against the previous accepted one",
                        description="Check the extracts in --current against the previous accepted ones in "
@@ -113,14 +101,23 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--published", type=Path, metavar="DIR",
                    help="also validate the figures extracted from the publications in DIR with the "
                         "suite checks/gx/published-figures.json (units, ranges, complete series)")  # fmt: skip
-    r.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"], default="console")
-    r.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
-    r.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
-    r.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
-    r.add_argument("--debug", action="store_true", help="show tracebacks")
+    _report_options(r)
 
     sub.add_parser("rules", help="list the rules with their ids and what they check")
     return p
+
+
+def _report_options(p: argparse.ArgumentParser, *, gate: bool = True) -> None:
+    """The report options check, validate, refresh and fetch share (gate: --fail-on and
+    --no-progress too)."""
+    p.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"],
+                   default="console", help="report format (default: console)")  # fmt: skip
+    p.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+    if gate:
+        p.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
+                       help="exit 1 when a finding at or above this severity exists (default: error)")  # fmt: skip
+        p.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
 def main(argv: list[str] | None = None) -> int:
