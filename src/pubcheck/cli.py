@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("pubcheck: interrupted\n")
         return 130
     except Exception as exc:
-        from pubcheck.documents import InputError
+        from pubcheck.model import InputError
 
         if getattr(args, "debug", False):
             raise
@@ -161,7 +161,7 @@ def _ids(text: str | None) -> set[str] | None:
     ids = {t.strip() for t in text.split(",") if t.strip()}
     unknown = ids - set(REGISTRY)
     if unknown:
-        from pubcheck.documents import InputError
+        from pubcheck.model import InputError
 
         raise InputError(f"unknown rule id(s): {', '.join(sorted(unknown))}; "
                          f"known: {', '.join(REGISTRY)}")  # fmt: skip
@@ -174,14 +174,14 @@ def _out_console(path: Path | None) -> tuple[Console, object | None]:
     try:
         fh = path.open("w", encoding="utf-8")
     except OSError as exc:
-        from pubcheck.documents import InputError
+        from pubcheck.model import InputError
 
         raise InputError(f"cannot write the report to {path}: {exc.strerror}") from exc
     return Console(file=fh, width=120, no_color=True, force_terminal=False), fh
 
 
 def _check(args: argparse.Namespace) -> int:
-    from pubcheck.documents import InputError
+    from pubcheck.model import InputError
 
     target = args.dir or _default_published()
     if not target.exists():
@@ -191,7 +191,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from pubcheck.documents import InputError
+    from pubcheck.model import InputError
     from pubcheck.validate import bundled_extracts
 
     target = args.published or _default_published()
@@ -223,8 +223,8 @@ def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # typ
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from pubcheck.documents import InputError
     from pubcheck.fetch import fetch_sources
+    from pubcheck.model import InputError
     from pubcheck.report import Report
 
     if args.retries < 0 or args.timeout <= 0 or args.max_bytes <= 0:
@@ -252,7 +252,7 @@ def _refresh(args: argparse.Namespace) -> int:
     else:
         report = run_refresh(args.previous, args.current, **kw)
     if args.published is not None:
-        from pubcheck.documents import InputError
+        from pubcheck.model import InputError
         from pubcheck.paths import checks_path
         from pubcheck.published_suites import published_figures, validate_published_figures
 
@@ -286,8 +286,9 @@ def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untype
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from pubcheck.documents import InputError, load_documents
+    from pubcheck.documents import load_documents
     from pubcheck.extract import extract
+    from pubcheck.model import InputError
     from pubcheck.render import render_figures
 
     target = args.dir or _default_published()

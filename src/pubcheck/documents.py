@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pubcheck.model import Finding, Location
+from pubcheck.model import Finding, InputError, Location
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 CONVERTED_SUFFIXES = {".pdf", ".html", ".htm", ".xlsx", ".ods", ".csv"}
@@ -60,10 +60,6 @@ class LoadResult:
     documents: list[Document]
     findings: list[Finding]
     unreadable: list[str]
-
-
-class InputError(Exception):
-    """Bad usage or unreadable input: reported with a clear message, exit code 2."""
 
 
 def sha256_bytes(data: bytes) -> str:

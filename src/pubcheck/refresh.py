@@ -453,7 +453,7 @@ def run_refresh(previous: Path, current: Path, *, data_docs: Path | None, state_
     """The refresh gate as a Report (every renderer works): findings of intake, contracts,
     GX and the refresh rules for each extract in `current`, against `previous`.
     suites_dir: hand-edited GX suites (<stem>.json); default checks/gx/."""
-    from pubcheck.documents import InputError
+    from pubcheck.model import InputError
     from pubcheck.report import Report
 
     for label, folder in (("--previous", previous), ("--current", current)):

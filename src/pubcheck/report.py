@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pubcheck.documents import InputError, load_documents
+from pubcheck.documents import load_documents
 from pubcheck.engine import Corpus, run_rules
 from pubcheck.extract import Extraction, extract
-from pubcheck.model import SEVERITY_RANK, Finding
+from pubcheck.model import SEVERITY_RANK, Finding, InputError
 
 
 @dataclass

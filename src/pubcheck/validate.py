@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pubcheck.documents import InputError
-from pubcheck.model import Finding
+from pubcheck.model import Finding, InputError
 
 
 @dataclass
