@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pubcheck.cli import main
-from pubcheck.documents import Document, sha256_bytes
+from pubcheck.documents.load import Document, sha256_bytes
 from pubcheck.extract import extract, sentence_spans
 from pubcheck.lexer import lex_line
 from pubcheck.model import Figure

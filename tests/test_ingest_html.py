@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pubcheck.ingest_html import section_name, to_document
+from pubcheck.documents.html import section_name, to_document
 from pubcheck.report import check
 
 PUBLISHED = Path(__file__).resolve().parents[1] / "published"

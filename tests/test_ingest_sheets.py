@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pubcheck.ingest_sheets import cell_text, printed, to_document
+from pubcheck.documents.sheets import cell_text, printed, to_document
 from pubcheck.report import check
 
 TITLE = "Table 3. Attainment gap at age 11 by free school meal eligibility. Percentage of pupils achieving Level 4."

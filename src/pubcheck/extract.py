@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from pubcheck.documents import Document
+from pubcheck.documents.load import Document
 from pubcheck.lexer import SUPERSCRIPTS, lex_line
 from pubcheck.link import (
     LinkRules,

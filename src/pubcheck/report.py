@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pubcheck.documents import load_documents
+from pubcheck.documents.load import load_documents
 from pubcheck.engine import Corpus, run_rules
 from pubcheck.extract import Extraction, extract
 from pubcheck.model import SEVERITY_RANK, Finding, InputError

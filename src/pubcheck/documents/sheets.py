@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pubcheck.documents import Document
+from pubcheck.documents.load import Document
 
 _CAPTION = re.compile(r"^\s*(Table|Figure)\s+[A-Z]?\d+[a-z]?\b", re.I)
 

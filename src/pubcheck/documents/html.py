@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from pubcheck.documents import Document
+from pubcheck.documents.load import Document
 
 IGNORED = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template", "svg"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

@@ -12,12 +12,12 @@ from importlib import import_module
 from pathlib import Path
 
 CONVERTERS = {
-    ".pdf": "pubcheck.ingest_pdf",
-    ".html": "pubcheck.ingest_html",
-    ".htm": "pubcheck.ingest_html",
-    ".xlsx": "pubcheck.ingest_sheets",
-    ".ods": "pubcheck.ingest_sheets",
-    ".csv": "pubcheck.ingest_sheets",
+    ".pdf": "pubcheck.documents.pdf",
+    ".html": "pubcheck.documents.html",
+    ".htm": "pubcheck.documents.html",
+    ".xlsx": "pubcheck.documents.sheets",
+    ".ods": "pubcheck.documents.sheets",
+    ".csv": "pubcheck.documents.sheets",
 }
 
 

@@ -113,7 +113,7 @@ def load_documents(target: Path, display_root: Path | None = None) -> LoadResult
         shown = _display(p, display_root)
         if p.suffix.lower() in CONVERTED_SUFFIXES:
             try:
-                from pubcheck.ingest import convert
+                from pubcheck.documents.convert import convert
 
                 data = p.read_bytes()
                 doc = convert(p, shown, data)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from pubcheck.documents import Document
+from pubcheck.documents.load import Document
 
 GAP_CHARS = 2.0  # a gap wider than this many character widths separates table cells
 BLANK_GAP = 0.8  # a vertical gap wider than this many font sizes separates paragraphs
