@@ -10,10 +10,10 @@ import pytest
 
 from pubcheck.cli import main
 from pubcheck.documents.load import Document, sha256_bytes
-from pubcheck.extract import extract, sentence_spans
-from pubcheck.lexer import lex_line
+from pubcheck.figures.extract import extract, sentence_spans
+from pubcheck.figures.lexer import lex_line
+from pubcheck.figures.tables import Cell, find_tables, split_cells
 from pubcheck.model import Figure
-from pubcheck.tables import Cell, find_tables, split_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "published"

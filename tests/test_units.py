@@ -12,8 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from pubcheck.model import Finding, Interval, Key, Location
-from pubcheck.numbers import (
+from pubcheck.figures.numbers import (
     count_step,
     decimals_step,
     fmt_value,
@@ -24,7 +23,8 @@ from pubcheck.numbers import (
     verbal_interval,
     word_number,
 )
-from pubcheck.periods import find_periods, normalise, period_sort_key
+from pubcheck.figures.periods import find_periods, normalise, period_sort_key
+from pubcheck.model import Finding, Interval, Key, Location
 
 FAST = settings(database=None, deadline=None, max_examples=200)
 

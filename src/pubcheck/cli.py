@@ -287,7 +287,7 @@ def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untype
 
 def _figures(args: argparse.Namespace) -> int:
     from pubcheck.documents.load import load_documents
-    from pubcheck.extract import extract
+    from pubcheck.figures.extract import extract
     from pubcheck.model import InputError
     from pubcheck.render import render_figures
 

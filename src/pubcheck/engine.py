@@ -12,10 +12,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pubcheck.extract import Extraction
-from pubcheck.link import LinkRules, load_rules
+from pubcheck.figures.extract import Extraction
+from pubcheck.figures.link import LinkRules, load_rules
+from pubcheck.figures.periods import period_sort_key
 from pubcheck.model import Figure, Finding, Key, Location
-from pubcheck.periods import period_sort_key
 
 RuleFn = Callable[["Corpus"], Iterable[Finding]]
 

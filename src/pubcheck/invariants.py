@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pubcheck.figures.numbers import fmt_value
 from pubcheck.model import Figure, Finding, Interval, Location
-from pubcheck.numbers import fmt_value
 
 
 @dataclass

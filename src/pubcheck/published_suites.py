@@ -56,7 +56,7 @@ def figures_frame(figures: Iterable[Any]) -> pl.DataFrame:
 def published_figures(target: Path) -> pl.DataFrame:
     """The figures table of every publication under ``target`` (as ``pubcheck figures`` lists them)."""
     from pubcheck.documents.load import load_documents
-    from pubcheck.extract import extract
+    from pubcheck.figures.extract import extract
 
     loaded = load_documents(Path(target), display_root=Path.cwd())
     return figures_frame(f for d in loaded.documents for f in extract(d).figures)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pubcheck.figures.numbers import fmt_value
 from pubcheck.model import Figure, Finding, Interval, Key, Location
-from pubcheck.numbers import fmt_value
 from pubcheck.paths import checks_path
 
 RATE_MEASURES = {"reoffend", "not_reoffend"}

@@ -15,7 +15,7 @@ from typing import Any
 
 from pubcheck.documents.load import load_documents
 from pubcheck.engine import Corpus, run_rules
-from pubcheck.extract import Extraction, extract
+from pubcheck.figures.extract import Extraction, extract
 from pubcheck.model import SEVERITY_RANK, Finding, InputError
 
 

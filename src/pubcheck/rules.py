@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from pubcheck.engine import Corpus, locs, rule
-from pubcheck.extract import Extraction
+from pubcheck.figures.extract import Extraction
+from pubcheck.figures.numbers import fmt_value
+from pubcheck.figures.periods import period_sort_key
+from pubcheck.figures.tables import Table
 from pubcheck.model import Figure, Finding, Interval, Location
-from pubcheck.numbers import fmt_value
-from pubcheck.periods import period_sort_key
-from pubcheck.tables import Table
 
 
 def _show(f: Figure) -> str:
@@ -737,7 +737,7 @@ def _check_group_difference(corpus: Corpus, f: Figure) -> Iterator[Finding]:
         dim = corpus.rules.dimensions.get(dname)
         if dim is None:
             continue
-        from pubcheck.link import pick_dimension
+        from pubcheck.figures.link import pick_dimension
 
         v = pick_dimension(dim, m.group(1), (0, 0))
         mine = dict(pkey.breakdown).get(dname)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pubcheck.figures.periods import find_periods
 from pubcheck.paths import checks_path
-from pubcheck.periods import find_periods
 
 
 @dataclass(frozen=True)

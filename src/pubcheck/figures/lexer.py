@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pubcheck.model import Figure, Interval, Location
-from pubcheck.numbers import (
+from pubcheck.figures.numbers import (
     SCALES,
     WORD_NUMBERS,
     count_interval,
@@ -25,7 +24,8 @@ from pubcheck.numbers import (
     rounding_interval,
     verbal_interval,
 )
-from pubcheck.periods import find_periods
+from pubcheck.figures.periods import find_periods
+from pubcheck.model import Figure, Interval, Location
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 WORDNUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pubcheck.documents.load import Document
-from pubcheck.lexer import SUPERSCRIPTS, lex_line
-from pubcheck.link import (
+from pubcheck.figures.lexer import SUPERSCRIPTS, lex_line
+from pubcheck.figures.link import (
     LinkRules,
     load_rules,
     measure_applies,
@@ -17,10 +17,10 @@ from pubcheck.link import (
     pick_measure,
     pick_period,
 )
+from pubcheck.figures.numbers import count_interval, count_step, decimals_step, parse_number, rounding_interval
+from pubcheck.figures.periods import find_periods
+from pubcheck.figures.tables import Table, find_tables
 from pubcheck.model import Figure, Interval, Key, Location
-from pubcheck.numbers import count_interval, count_step, decimals_step, parse_number, rounding_interval
-from pubcheck.periods import find_periods
-from pubcheck.tables import Table, find_tables
 
 SENTENCE_END = re.compile(
     rf"(?<=[.!?])[\"'”’)]*(?:<sup>\s*\d+\s*</sup>|[{SUPERSCRIPTS}]+)?\s+(?=[A-Z0-9(\"“‘*£])"
