@@ -62,7 +62,7 @@ def test_range_table(low: int, high: int, missing: int, bad: bool) -> None:
 
 def test_recomputed_tables_hold_the_invariants() -> None:
     from pubcheck.contracts import find_extracts, load_extract
-    from pubcheck.invariants import recomputed_findings
+    from pubcheck.publication.invariants import recomputed_findings
     from pubcheck.recompute import aggregate, read_scales
 
     d = ROOT / "fixtures" / "extracts"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pubcheck.rules  # noqa: F401
-from pubcheck.engine import REGISTRY
+from pubcheck.publication.registry import registered
 
 ROOT = Path(__file__).resolve().parent.parent
+REGISTRY = registered()
 EXPECTED = {
     "table-identity", "base-mismatch", "count-percentage", "inverse-rate", "prose-table",
     "cross-document", "verbal-quantifier", "missing-bounds", "unit-mismatch", "untraced",

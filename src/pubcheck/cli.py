@@ -155,16 +155,16 @@ def main(argv: list[str] | None = None) -> int:
 def _ids(text: str | None) -> set[str] | None:
     if not text:
         return None
-    import pubcheck.rules  # noqa: F401
-    from pubcheck.engine import REGISTRY
+    from pubcheck.publication.registry import registered
 
+    known = registered()
     ids = {t.strip() for t in text.split(",") if t.strip()}
-    unknown = ids - set(REGISTRY)
+    unknown = ids - set(known)
     if unknown:
         from pubcheck.model import InputError
 
         raise InputError(f"unknown rule id(s): {', '.join(sorted(unknown))}; "
-                         f"known: {', '.join(REGISTRY)}")  # fmt: skip
+                         f"known: {', '.join(known)}")  # fmt: skip
     return ids
 
 
@@ -309,11 +309,10 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _rules() -> int:
-    import pubcheck.rules  # noqa: F401
-    from pubcheck.engine import REGISTRY
+    from pubcheck.publication.registry import registered
 
     console = Console()
-    for rid, r in REGISTRY.items():
+    for rid, r in registered().items():
         first = r.doc.split("\n\n")[0].replace("\n", " ")
         console.print(f"[bold]{rid}[/] ({r.name}): {first}")
     return EXIT_OK

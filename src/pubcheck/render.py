@@ -103,7 +103,7 @@ def render_json(report: Report, console: Console) -> None:
 def render_junit(report: Report, console: Console) -> None:
     """One testsuite per rule, one testcase per finding (info findings as passing cases
     with output), and a passing case for every rule with nothing to say."""
-    from pubcheck.engine import REGISTRY
+    from pubcheck.publication.registry import REGISTRY
 
     root = ET.Element("testsuites", name="pubcheck", tests="0", failures="0")
     total = failures = 0

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from pubcheck.documents.load import load_documents
-from pubcheck.engine import Corpus, run_rules
 from pubcheck.figures.extract import Extraction, extract
 from pubcheck.model import SEVERITY_RANK, Finding, InputError
+from pubcheck.publication.corpus import Corpus
+from pubcheck.publication.registry import run_rules
 
 
 @dataclass
@@ -100,7 +101,7 @@ def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | No
     summaries: list = []
     comparisons: list = []
     if extracts is not None:
-        from pubcheck.engine import dedupe, filter_findings
+        from pubcheck.publication.registry import dedupe, filter_findings
         from pubcheck.validate import run_extracts
 
         more, summaries, comparisons = run_extracts(extracts, corpus, progress)

@@ -73,7 +73,7 @@ def run_extracts(directory: Path, corpus, progress=None):  # type: ignore[no-unt
     agg.files = {stem: str(p) for stem, p in found.items()}
     rec_findings, comparisons = compare(corpus, agg)
     findings += rec_findings
-    from pubcheck.invariants import recomputed_findings
+    from pubcheck.publication.invariants import recomputed_findings
 
     findings += recomputed_findings(agg, str(directory))
     return findings, summaries, comparisons

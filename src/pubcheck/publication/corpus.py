@@ -1,46 +1,16 @@
-"""The rule registry and the corpus the rules read.
-
-A rule is a small pure function registered with @rule: it takes the Corpus (every
-document's figures and tables) and yields Findings. The engine finds rules through the
-registry; a rule that crashes becomes a `rule-error` finding and the run goes on.
-"""
+"""The corpus the publication rules read: every document's figures and tables, with lookups
+by key (indicator, measure, breakdown, period) and the latest period quoted per indicator."""
 
 from __future__ import annotations
 
-import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pubcheck.figures.extract import Extraction
 from pubcheck.figures.link import LinkRules, load_rules
 from pubcheck.figures.periods import period_sort_key
-from pubcheck.model import Figure, Finding, Key, Location
-
-RuleFn = Callable[["Corpus"], Iterable[Finding]]
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    name: str
-    fn: RuleFn
-    doc: str
-
-
-REGISTRY: dict[str, Rule] = {}
-
-
-def rule(rule_id: str) -> Callable[[RuleFn], RuleFn]:
-    """Register a rule under a stable kebab-case id (the violation it reports)."""
-
-    def deco(fn: RuleFn) -> RuleFn:
-        if rule_id in REGISTRY:
-            raise ValueError(f"rule id {rule_id!r} registered twice")
-        REGISTRY[rule_id] = Rule(rule_id, fn.__name__, fn, (fn.__doc__ or "").strip())
-        return fn
-
-    return deco
+from pubcheck.model import Figure, Key
 
 
 @dataclass
@@ -105,52 +75,3 @@ class Corpus:
             if self.resolved(f) == key:
                 out.append(f)
         return out
-
-
-def run_rules(corpus: Corpus, select: set[str] | None = None,
-              ignore: set[str] | None = None) -> list[Finding]:  # fmt: skip
-    import pubcheck.rules  # noqa: F401  (registers the rules)
-
-    findings: list[Finding] = []
-    for rid, r in REGISTRY.items():
-        try:
-            findings.extend(r.fn(corpus))
-        except Exception as exc:  # a crashing rule is a finding, not a crash
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            findings.append(Finding(
-                check="rule-error", severity="error",
-                message=f"rule {rid} failed: {type(exc).__name__}: {exc} "
-                        f"(at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}); its checks did not run",
-                expected="the rule to run", found=type(exc).__name__, locations=(),
-            ))  # fmt: skip
-    return dedupe(filter_findings(findings, select, ignore))
-
-
-def filter_findings(findings: list[Finding], select: set[str] | None, ignore: set[str] | None) -> list[Finding]:
-    """--select/--ignore act on the findings' check ids: a rule may report under a sibling id
-    (prose-table reports a per-cent change that is really points as unit-mismatch)."""
-    if select:
-        findings = [f for f in findings if f.check in select or f.check == "rule-error"]
-    if ignore:
-        findings = [f for f in findings if f.check not in ignore]
-    return findings
-
-
-def dedupe(findings: list[Finding]) -> list[Finding]:
-    seen = set()
-    out = []
-    for f in findings:
-        k = (f.check, f.message, tuple((loc.document, loc.line) for loc in f.locations))
-        if k in seen:
-            continue
-        seen.add(k)
-        out.append(f)
-    return sorted(out, key=lambda f: f.sort_key())
-
-
-def locs(*figs: Figure) -> tuple[Location, ...]:
-    seen = []
-    for f in figs:
-        if f.location not in seen:
-            seen.append(f.location)
-    return tuple(seen)
