@@ -297,7 +297,7 @@ class FigureIndex:
     """The statistical publication's figures, with selection that insists on one value."""
 
     def __init__(self, published: Path) -> None:
-        from pubcheck.report import check
+        from pubcheck.cli.pipeline import check
 
         report = check(published)
         found = [e for e in report.extractions

@@ -19,9 +19,9 @@ import pytest
 from rich.console import Console
 
 from pubcheck.cli import main
+from pubcheck.cli.pipeline import check
 from pubcheck.model import SEVERITIES
-from pubcheck.render import render_console
-from pubcheck.report import check
+from pubcheck.report.console import render_console
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "published"

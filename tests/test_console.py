@@ -9,8 +9,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pubcheck.render import render_console
-from pubcheck.report import check
+from pubcheck.cli.pipeline import check
+from pubcheck.report.console import render_console
 
 PUBLISHED = Path(__file__).resolve().parent.parent / "published"
 

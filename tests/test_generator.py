@@ -21,8 +21,8 @@ from types import ModuleType
 import polars as pl
 import pytest
 
+from pubcheck.cli.pipeline import check
 from pubcheck.model import Figure, Interval
-from pubcheck.report import check
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from pubcheck.cli.pipeline import check
 from pubcheck.documents.html import section_name, to_document
-from pubcheck.report import check
 
 PUBLISHED = Path(__file__).resolve().parents[1] / "published"
 PAIR = ["sjof-2013-04-outcomes-framework.txt", "sj-transforming-lives-one-year-on-2013-04.txt"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pubcheck.cli.pipeline import check
 from pubcheck.paths import published_dir
-from pubcheck.report import check
 
 fpdf = pytest.importorskip("fpdf")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pubcheck.cli.pipeline import check
 from pubcheck.documents.sheets import cell_text, printed, to_document
-from pubcheck.report import check
 
 TITLE = "Table 3. Attainment gap at age 11 by free school meal eligibility. Percentage of pupils achieving Level 4."
 TABLE_3 = [  # hand-written specimen: the 2008-09 gap should be 75.8 - 53.6 = 22.2, it prints 22.0

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from pubcheck.cli.pipeline import check
 from pubcheck.model import Finding
-from pubcheck.report import Report, check
+from pubcheck.report import Report
 
 PUBLISHED = Path(__file__).resolve().parents[1] / "published"
 SJOF = "sjof-2013-04-outcomes-framework.txt"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pubcheck.report import Report, check
+from pubcheck.cli.pipeline import check
+from pubcheck.report import Report
 
 GAP_TABLE = """Table 7. Attainment gap at age 11 by free school meal eligibility. Percentage of pupils.
 

@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from pubcheck.cli import main
-from pubcheck.report import Report, check
+from pubcheck.cli.pipeline import check
+from pubcheck.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACTS = ROOT / "fixtures" / "extracts"

@@ -46,7 +46,7 @@ _SERIES_KEY = ("document", "table", "indicator", "measure", "breakdown")
 
 def figures_frame(figures: Iterable[Any]) -> pl.DataFrame:
     """The figures table (the columns of ``pubcheck figures --format csv``) from Figure objects."""
-    from pubcheck.render import FIGURE_FIELDS
+    from pubcheck.report.figures import FIGURE_FIELDS
 
     rows = [{k: f.to_dict().get(k) for k in FIGURE_FIELDS} for f in figures]
     schema = {k: pl.String for k in FIGURE_FIELDS} | {"line": pl.Int64, "value": pl.Float64, "precision": pl.Float64}

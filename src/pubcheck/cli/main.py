@@ -202,7 +202,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # type: ignore[no-untyped-def]
-    from pubcheck.report import check
+    from pubcheck.cli.pipeline import check
 
     err = Console(stderr=True)
     show = not args.no_progress and err.is_terminal
@@ -275,7 +275,7 @@ def _refresh(args: argparse.Namespace) -> int:
 
 def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
     """Write the report in --format to --output (or stdout)."""
-    from pubcheck.render import RENDERERS
+    from pubcheck.report import RENDERERS
 
     console, fh = _out_console(args.output)
     try:
@@ -289,7 +289,7 @@ def _figures(args: argparse.Namespace) -> int:
     from pubcheck.documents.load import load_documents
     from pubcheck.figures.extract import extract
     from pubcheck.model import InputError
-    from pubcheck.render import render_figures
+    from pubcheck.report.figures import render_figures
 
     target = args.dir or _default_published()
     if not target.exists():
