@@ -1,4 +1,4 @@
-"""Extract contracts: the pandera declarations compiled to polars (src/pubcheck/contracts.py).
+"""Extract contracts: the pandera declarations compiled to polars (src/pubcheck/extracts/contracts/).
 
 Valid specimens are small frames written here by hand, one per contract, satisfying every
 rule; the broken specimens are tiny hand-written CSV files in fixtures/broken/. Each broken
@@ -16,8 +16,7 @@ import pandera.polars as pa
 import polars as pl
 import pytest
 
-from pubcheck import contracts
-from pubcheck.contracts import (
+from pubcheck.extracts.contracts import (
     CONTRACT,
     STRUCTURE,
     UNREADABLE,
@@ -25,10 +24,13 @@ from pubcheck.contracts import (
     ContractResult,
     compile_contract,
     compile_schema,
+    execute,
     find_extracts,
     load_extract,
+    read,
     validate_extract,
 )
+from pubcheck.extracts.contracts import compile as compile_mod
 from pubcheck.model import Finding
 from schemas.extracts import CONTRACTS, RULES, schema_for
 
@@ -478,7 +480,7 @@ def test_unknown_check_falls_back_to_pandera() -> None:
 
 def test_unknown_check_is_run_by_pandera_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A custom check in a contract is executed (by pandera), not skipped."""
-    real = contracts.schema_for
+    real = compile_mod.schema_for
 
     def with_custom(stem: str) -> pa.DataFrameSchema:
         schema = real(stem)
@@ -486,7 +488,8 @@ def test_unknown_check_is_run_by_pandera_end_to_end(tmp_path: Path, monkeypatch:
         col.checks = [*col.checks, pa.Check(lambda d: d.lazyframe.select(pl.col(d.key) % 2 == 0), name="even_age")]
         return schema
 
-    monkeypatch.setattr(contracts, "schema_for", with_custom)
+    for module in (compile_mod, read, execute):  # each reads the contract with schema_for
+        monkeypatch.setattr(module, "schema_for", with_custom)
     assert [r.key for r in compile_contract("reoffending") if r.kind == "pandera"] == ["even-age:age_at_index"]
     result = validate_extract(write(VALID["reoffending"], tmp_path, "reoffending", "csv"), "reoffending")
     key, f = only(result)  # ages 15, 34, 52, 14: line 2 is the first odd one
@@ -495,13 +498,13 @@ def test_unknown_check_is_run_by_pandera_end_to_end(tmp_path: Path, monkeypatch:
 
 
 def test_a_rule_that_crashes_becomes_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = contracts.compile_contract
+    real = execute.compile_contract
 
     def with_crash(stem: str) -> list[CompiledRule]:
         boom = pl.col("offender_id").str.slice(0, 1).cast(pl.Int8)  # strict cast of "O": raises
         return [*real(stem), CompiledRule("boom", None, "boom", boom > 0, columns=("offender_id",))]
 
-    monkeypatch.setattr(contracts, "compile_contract", with_crash)
+    monkeypatch.setattr(execute, "compile_contract", with_crash)
     result = validate_extract(write(VALID["reoffending"], tmp_path, "reoffending", "parquet"), "reoffending")
     key, f = only(result)
     assert key == "check-error" and "boom" in f.message
@@ -515,7 +518,7 @@ def test_crlf_line_ends_are_fine(tmp_path: Path) -> None:
 
 
 def test_too_many_malformed_lines_stops_value_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(contracts, "MAX_BAD_LINES", 2)
+    monkeypatch.setattr(read, "MAX_BAD_LINES", 2)
     path = tmp_path / "population.csv"
     path.write_text("year,population_22_59\n2009\n2010\n2011\n2012,5\n", encoding="utf-8")
     result = validate_extract(path, "population")

@@ -61,9 +61,9 @@ def test_range_table(low: int, high: int, missing: int, bad: bool) -> None:
 
 
 def test_recomputed_tables_hold_the_invariants() -> None:
-    from pubcheck.contracts import find_extracts, load_extract
-    from pubcheck.publication.invariants import recomputed_findings
-    from pubcheck.recompute import aggregate, read_scales
+    from pubcheck.extracts.contracts import find_extracts, load_extract
+    from pubcheck.extracts.invariants import recomputed_findings
+    from pubcheck.extracts.recompute import aggregate, read_scales
 
     d = ROOT / "fixtures" / "extracts"
     frames = {s: load_extract(p, s)[0] for s, p in find_extracts(d).items()}

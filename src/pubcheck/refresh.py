@@ -7,7 +7,7 @@ extract in ``current``:
 
 1. intake (pubcheck.intake): structure; a file with intake errors skips the later stages
    (the run goes on with the other files);
-2. contracts (pubcheck.contracts): the Pandera contract, with sample rows;
+2. contracts (pubcheck.extracts.contracts): the Pandera contract, with sample rows;
 3. Great Expectations (pubcheck.gx): the suite ``checks/gx/<stem>.json`` when it exists, else
    one generated from the previous extract, adjusted to a refresh (see ``adjust_suite``);
    GX state lives in ``state_dir`` (by convention ``.gx-state/``), Data Docs in ``data_docs``;
@@ -21,7 +21,7 @@ extract in ``current``:
    refresh-period-rows     a period in both extracts whose row count changed by more than
                            ``period_change`` (doubled cohort): error.
    refresh-revised-history a key figure of a period other than the newest (recomputed with
-                           pubcheck.recompute for every indicator the registry computes from
+                           pubcheck.extracts.recompute for every indicator the registry computes from
                            the extract) moved more than ``history_tolerance`` (points for
                            rates, per cent for counts and totals): error unless the period is
                            listed in ``revisions.txt`` / ``revisions.json`` in ``current``.
@@ -49,8 +49,8 @@ from typing import Any
 
 import polars as pl
 
+from pubcheck.extracts.validate import ExtractSummary  # one extract's line in the report
 from pubcheck.model import Finding, Key, Location
-from pubcheck.validate import ExtractSummary  # one extract's line in the report
 
 # The column holding the period of each extract (the series a refresh extends).
 PERIOD_COLUMNS = {
@@ -278,7 +278,7 @@ def period_rows_rule(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFram
 
 def _key_figures(stem: str, df: pl.DataFrame) -> dict[tuple[str, str, str, str], float]:
     """(indicator, measure, unit, period) -> value, for every period of the extract."""
-    from pubcheck.recompute import aggregate, load_registry, recompute
+    from pubcheck.extracts.recompute import aggregate, load_registry, recompute
 
     period = PERIOD_COLUMNS.get(stem)
     measures = KEY_MEASURES.get(stem)
@@ -305,7 +305,7 @@ def _key_figures(stem: str, df: pl.DataFrame) -> dict[tuple[str, str, str, str],
 
 
 def _what(ind: str, measure: str, unit: str) -> str:
-    from pubcheck.recompute import load_registry
+    from pubcheck.extracts.recompute import load_registry
 
     spec = load_registry().get(ind)
     group = spec.fields.get("cohort_group") if spec else None
@@ -373,7 +373,7 @@ def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, 
 
 
 def _load(path: Path, stem: str) -> tuple[pl.DataFrame | None, list[Finding]]:
-    from pubcheck.contracts import load_extract
+    from pubcheck.extracts.contracts import load_extract
 
     lf, findings = load_extract(path, stem, strict=False)
     if lf is None:
@@ -389,7 +389,7 @@ def _load(path: Path, stem: str) -> tuple[pl.DataFrame | None, list[Finding]]:
 def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, state_dir: Path,
                      suites_dir: Path | None = None, config: RefreshConfig = DEFAULTS,
                      progress=None) -> RefreshResult:  # type: ignore[no-untyped-def]  # fmt: skip
-    from pubcheck.contracts import find_extracts, validate_extract
+    from pubcheck.extracts.contracts import find_extracts, validate_extract
     from pubcheck.intake import intake_file
 
     previous, current = Path(previous), Path(current)

@@ -191,8 +191,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from pubcheck.extracts.validate import bundled_extracts
     from pubcheck.model import InputError
-    from pubcheck.validate import bundled_extracts
 
     target = args.published or _default_published()
     if not target.exists():

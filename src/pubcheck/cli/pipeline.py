@@ -49,7 +49,7 @@ def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | No
     summaries: list = []
     comparisons: list = []
     if extracts is not None:
-        from pubcheck.validate import run_extracts
+        from pubcheck.extracts.validate import run_extracts
 
         more, summaries, comparisons = run_extracts(extracts, corpus, progress)
         findings = dedupe(findings + filter_findings(more, select, ignore))

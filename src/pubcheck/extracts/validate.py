@@ -38,8 +38,8 @@ def run_extracts(directory: Path, corpus, progress=None):  # type: ignore[no-unt
     Returns (findings, extract summaries, comparisons)."""
     import polars as pl
 
-    from pubcheck.contracts import find_extracts, load_extract, validate_extract
-    from pubcheck.recompute import aggregate, compare, read_scales
+    from pubcheck.extracts.contracts import find_extracts, load_extract, validate_extract
+    from pubcheck.extracts.recompute import aggregate, compare, read_scales
 
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory of extracts")
@@ -73,7 +73,7 @@ def run_extracts(directory: Path, corpus, progress=None):  # type: ignore[no-unt
     agg.files = {stem: str(p) for stem, p in found.items()}
     rec_findings, comparisons = compare(corpus, agg)
     findings += rec_findings
-    from pubcheck.publication.invariants import recomputed_findings
+    from pubcheck.extracts.invariants import recomputed_findings
 
     findings += recomputed_findings(agg, str(directory))
     return findings, summaries, comparisons
