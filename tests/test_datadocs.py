@@ -1,4 +1,4 @@
-"""Data Docs open in a browser: the HTML pubcheck.gx writes is loaded in headless Chromium
+"""Data Docs open in a browser: the HTML pubcheck.refresh.gx writes is loaded in headless Chromium
 (Debian's chromium) and the failed expectation, with its unexpected value, is on the page.
 
 Chromium is a system package (apt-get install chromium), not a Python one. Without it the
@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pubcheck.gx import run_suite
+from pubcheck.refresh.gx import run_suite
 
 CHROMIUM = Path(os.environ.get("PUBCHECK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [

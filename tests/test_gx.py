@@ -1,4 +1,4 @@
-"""The Great Expectations gate (pubcheck.gx): suites as JSON, runs on polars, findings, Data Docs.
+"""The Great Expectations gate (pubcheck.refresh.gx): suites as JSON, runs on polars, findings, Data Docs.
 
 GX is slow to import and to set up, so the GX runs share one project directory per module
 and the bad-frame run (with Data Docs) is made once.
@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pubcheck.gx import read_suite, run_suite, suite_from_extract, to_pandas_for_gx, write_suite
+from pubcheck.refresh.gx import read_suite, run_suite, suite_from_extract, to_pandas_for_gx, write_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 N = 300
@@ -179,5 +179,5 @@ def test_nothing_written_outside_project_dir(bad_run, state: Path) -> None:
 
 
 def test_importing_gx_module_does_not_import_great_expectations() -> None:
-    code = "import sys, pubcheck.gx, pubcheck.cli; sys.exit('great_expectations' in sys.modules)"
+    code = "import sys, pubcheck.refresh.gx, pubcheck.cli; sys.exit('great_expectations' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

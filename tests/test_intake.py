@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pubcheck.intake import intake_file, intake_folder
+from pubcheck.refresh.intake import intake_file, intake_folder
 
 HEADER = "offender_id,cohort,cohort_group,age_at_index,index_date,index_disposal,reoffended,n_reoffences,reoffence_code"
 ROWS = [

@@ -11,8 +11,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pubcheck.gx import read_suite, run_suite, suite_from_extract
-from pubcheck.published_suites import (
+from pubcheck.refresh.gx import read_suite, run_suite, suite_from_extract
+from pubcheck.refresh.published_suites import (
     CHECK_GAP,
     CHECK_SPAN,
     check_series,

@@ -108,7 +108,8 @@ def test_gx_state_in_state_dir_and_data_docs(runs: dict) -> None:
 
 
 def test_revision_listed_is_not_an_error(tmp_path: Path) -> None:
-    from pubcheck.refresh import DEFAULTS, _load, history_rules, read_revisions
+    from pubcheck.refresh.drift import DEFAULTS, history_rules, read_revisions
+    from pubcheck.refresh.gate import _load
 
     case = FIXTURES / "revised-history"
     prev, _ = _load(case / "previous" / "reoffending.csv", "reoffending")

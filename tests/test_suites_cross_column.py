@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pubcheck.gx import read_suite, run_suite
+from pubcheck.refresh.gx import read_suite, run_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -254,7 +254,7 @@ def _refresh(args: argparse.Namespace) -> int:
     if args.published is not None:
         from pubcheck.model import InputError
         from pubcheck.paths import checks_path
-        from pubcheck.published_suites import published_figures, validate_published_figures
+        from pubcheck.refresh.published_suites import published_figures, validate_published_figures
 
         if not args.published.exists():
             raise InputError(f"{args.published}: no such file or directory")

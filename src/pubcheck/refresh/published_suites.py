@@ -21,7 +21,7 @@ A documented gap may also be a bare list of periods (it then applies to every se
 ``indicators`` and ``tables`` scope it. ``expected_spans`` names tables whose every year
 series must run from first to last (a missing table, or a series cut short, is a finding).
 
-GX (via pubcheck.gx) is imported only when the suite is run.
+GX (via pubcheck.refresh.gx) is imported only when the suite is run.
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def validate_published_figures(
 ) -> list[Finding]:
     """Run the published-figures suite (GX expectations) and its series-coverage rule on a
     figures table; every failure is a Finding (GX ones: check 'gx-expectation')."""
-    from pubcheck.gx import read_suite, run_suite
+    from pubcheck.refresh.gx import read_suite, run_suite
 
     suite = read_suite(suite_path)
     df = _typed(figures)
