@@ -1,5 +1,6 @@
-"""scripts/generate_extracts.py: contracts, determinism, the bundled fixtures, and published
-figures reproduced within their rounding (contradictions left visible).
+"""The generator (pubcheck.synth; scripts/generate_extracts.py is its command line): contracts,
+determinism, the bundled fixtures, and published figures reproduced within their rounding
+(contradictions left visible).
 
 Every published value these tests compare with comes out of pubcheck's extraction of the
 documents; the aggregates are recomputed here with plain polars, independently of the
@@ -23,6 +24,11 @@ import pytest
 
 from pubcheck.cli.pipeline import check
 from pubcheck.model import Figure, Interval
+from pubcheck.synth.generate import generate
+from pubcheck.synth.plan import make_plan
+from pubcheck.synth.shapes import GROSSED, MIN_DENOMINATOR_ROWS
+from pubcheck.synth.solve import exact_split, pick_numerator, pick_pair, solve_counts
+from pubcheck.synth.targets import Target, TargetError, load_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -31,6 +37,7 @@ if str(ROOT) not in sys.path:
 from schemas.extracts import CLOSER_BENEFITS, CONTRACTS, schema_for  # noqa: E402
 
 SCRIPT = ROOT / "scripts" / "generate_extracts.py"
+SYNTH = ROOT / "src" / "pubcheck" / "synth"
 FIXTURES = ROOT / "fixtures" / "extracts"
 SJOF = "sjof-2013-04"
 ONE_YEAR_ON = "sj-one-year-on-2013-04"
@@ -41,7 +48,8 @@ TINY = 0.001  # below every floor: the smallest output the generator writes
 
 
 @pytest.fixture(scope="session")
-def gen() -> ModuleType:
+def script() -> ModuleType:
+    """scripts/generate_extracts.py, the generator's command line."""
     spec = importlib.util.spec_from_file_location("generate_extracts", SCRIPT)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -58,8 +66,8 @@ def figures() -> dict[str, list[Figure]]:
 
 
 @pytest.fixture(scope="session")
-def targets(gen: ModuleType):  # type: ignore[no-untyped-def]
-    return gen.load_targets(ROOT / "published")
+def targets():  # type: ignore[no-untyped-def]
+    return load_targets(ROOT / "published")
 
 
 def _fixture_args() -> tuple[float, int]:
@@ -69,28 +77,28 @@ def _fixture_args() -> tuple[float, int]:
 
 
 @pytest.fixture(scope="session")
-def run_a(tmp_path_factory: pytest.TempPathFactory, gen: ModuleType, targets) -> Path:  # type: ignore[no-untyped-def]
+def run_a(tmp_path_factory: pytest.TempPathFactory, targets) -> Path:  # type: ignore[no-untyped-def]
     """Generated at the bundled fixtures' scale and seed (default compression)."""
     scale, seed = _fixture_args()
     out = tmp_path_factory.mktemp("gen") / "a"
-    gen.generate(out, scale, seed, targets=targets)
+    generate(out, scale, seed, targets=targets)
     return out
 
 
 @pytest.fixture(scope="session")
-def run_b(tmp_path_factory: pytest.TempPathFactory, gen: ModuleType, targets) -> Path:  # type: ignore[no-untyped-def]
+def run_b(tmp_path_factory: pytest.TempPathFactory, targets) -> Path:  # type: ignore[no-untyped-def]
     scale, seed = _fixture_args()
     out = tmp_path_factory.mktemp("gen") / "b"
-    gen.generate(out, scale, seed, targets=targets)
+    generate(out, scale, seed, targets=targets)
     return out
 
 
 @pytest.fixture(scope="session")
-def run_cli(tmp_path_factory: pytest.TempPathFactory, gen: ModuleType, targets) -> Path:  # type: ignore[no-untyped-def]
+def run_cli(tmp_path_factory: pytest.TempPathFactory, script: ModuleType, targets) -> Path:  # type: ignore[no-untyped-def]
     """The command line (in-process), another seed, Parquet and CSV."""
     _, seed = _fixture_args()
     out = tmp_path_factory.mktemp("gen") / "cli"
-    rc = gen.main(["--scale", str(TINY), "--seed", str(seed + 1), "--out", str(out), "--format", "parquet,csv",
+    rc = script.main(["--scale", str(TINY), "--seed", str(seed + 1), "--out", str(out), "--format", "parquet,csv",
                    "--published", str(ROOT / "published"), "--quiet"])  # fmt: skip
     assert rc == 0
     return out
@@ -170,18 +178,18 @@ def test_cli_writes_csv_that_reads_back_as_the_parquet(run_cli: Path) -> None:
 # ------------------------------------------------------------------ scale
 
 
-def test_scale_is_recorded_and_floored(run_a: Path, gen: ModuleType, targets) -> None:  # type: ignore[no-untyped-def]
+def test_scale_is_recorded_and_floored(run_a: Path, targets) -> None:  # type: ignore[no-untyped-def]
     dp = json.loads((run_a / "datapackage.json").read_text())
     manifest = json.loads((run_a / "manifest.json").read_text())
     s = dp["pubcheck:scale"]
     assert s >= dp["pubcheck:requested_scale"] and s == manifest["scale"]
     for r in dp["resources"]:
         assert r["pubcheck:rows"] == read(run_a, r["name"]).height
-        if r["name"] in gen.GROSSED:
+        if r["name"] in GROSSED:
             assert r["pubcheck:scale"] == s, r["name"]  # counts grossed up by the package's scale
     assert scale_of(run_a, "children") == scale_of(run_a, "population") == 1.0
     # at national size nothing is floored and there are about 45 million rows
-    plan = gen.make_plan(targets, 1.0)
+    plan = make_plan(targets, 1.0)
     assert set(plan.scale.values()) == {1.0}
     rows = (sum(a + c for a, _, c, _ in plan.pupils.values()) + sum(d for d, _, _ in plan.reoffending.values())
             + sum(d for d, _ in plan.treatment.values()) + sum(sum(v for k, v in b.items() if k in
@@ -189,8 +197,8 @@ def test_scale_is_recorded_and_floored(run_a: Path, gen: ModuleType, targets) ->
     assert 40e6 < rows < 55e6
 
 
-def test_every_rate_denominator_has_2000_rows(run_a: Path, gen: ModuleType) -> None:
-    floor = gen.MIN_DENOMINATOR_ROWS
+def test_every_rate_denominator_has_2000_rows(run_a: Path) -> None:
+    floor = MIN_DENOMINATOR_ROWS
     assert read(run_a, "pupils").group_by("key_stage", "academic_year", "fsm").len()["len"].min() >= floor
     assert read(run_a, "reoffending").group_by("cohort", "cohort_group").len()["len"].min() >= floor
     assert read(run_a, "treatment").group_by("substance").len()["len"].min() >= floor
@@ -395,25 +403,26 @@ def test_generator_types_in_no_published_figure(figures: dict[str, list[Figure]]
                  and (f.value != int(f.value) or f.value >= 1000)}  # fmt: skip
     assert published
     literals = set()
-    for tok in tokenize.generate_tokens(io.StringIO(SCRIPT.read_text()).readline):
-        if tok.type == tokenize.NUMBER and not tok.string.lower().endswith("j"):
-            literals.add(float(eval(tok.string.replace("_", ""))))  # noqa: S307 (a numeric literal)
+    for source in [SCRIPT, *sorted(SYNTH.glob("*.py"))]:
+        for tok in tokenize.generate_tokens(io.StringIO(source.read_text()).readline):
+            if tok.type == tokenize.NUMBER and not tok.string.lower().endswith("j"):
+                literals.add(float(eval(tok.string.replace("_", ""))))  # noqa: S307 (a numeric literal)
     typed = (published & literals) - allowed
     assert not typed, f"published figures typed into the generator: {sorted(typed)}"
 
 
-def test_solvers(gen: ModuleType) -> None:
-    T = gen.Target
+def test_solvers() -> None:
+    T = Target
     iv = lambda v, p: T(v, Interval(v - p / 2, v + p / 2), "test")  # noqa: E731
-    n, d = gen.solve_counts(iv(47_000, 1000), iv(120_000, 1000), iv(39, 1))
+    n, d = solve_counts(iv(47_000, 1000), iv(120_000, 1000), iv(39, 1))
     assert 46_500 <= n < 47_500 and 119_500 <= d < 120_500 and 38.5 <= 100 * n / d < 39.5
-    with pytest.raises(gen.TargetError):
-        gen.solve_counts(iv(10_000, 1000), iv(20_000, 1000), iv(20, 1))
-    k = gen.pick_numerator(2000, Interval(12.35, 12.45), 250)
+    with pytest.raises(TargetError):
+        solve_counts(iv(10_000, 1000), iv(20_000, 1000), iv(20, 1))
+    k = pick_numerator(2000, Interval(12.35, 12.45), 250)
     assert 12.35 <= 100 * k / 2000 < 12.45
     # a gap that can hold within its components' rounding is reproduced; one that cannot is not
-    nf, no, ok = gen.pick_pair(3000, 15000, iv(40.1, 0.1), iv(62.8, 0.1), iv(22.6, 0.1))
+    nf, no, ok = pick_pair(3000, 15000, iv(40.1, 0.1), iv(62.8, 0.1), iv(22.6, 0.1))
     assert ok and 22.55 <= 100 * no / 15000 - 100 * nf / 3000 < 22.65
-    nf, no, ok = gen.pick_pair(3000, 15000, iv(40.1, 0.1), iv(62.8, 0.1), iv(22.0, 0.1))
+    nf, no, ok = pick_pair(3000, 15000, iv(40.1, 0.1), iv(62.8, 0.1), iv(22.0, 0.1))
     assert not ok and 40.05 <= 100 * nf / 3000 < 40.15 and 62.75 <= 100 * no / 15000 < 62.85
-    assert sum(gen.exact_split(1001, {"a": 0.5, "b": 0.3, "c": 0.2}).values()) == 1001
+    assert sum(exact_split(1001, {"a": 0.5, "b": 0.3, "c": 0.2}).values()) == 1001
