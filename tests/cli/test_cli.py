@@ -23,7 +23,7 @@ from pubcheck.cli.pipeline import check
 from pubcheck.model import SEVERITIES
 from pubcheck.report.console import render_console
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = ROOT / "published"
 DOCS = sorted(p.name for p in PUBLISHED.glob("*.txt"))
 LOADER_CHECKS = {"document-changed", "document-unknown", "unreadable-input"}

@@ -1,4 +1,5 @@
-"""Unit tests for the pure helpers: numbers, intervals, periods.
+"""Unit tests for the number helpers of the figures stage: parsing printed numbers, rounding
+intervals, count steps, verbal quantifiers and qualifiers, formatting.
 
 Every expectation here is worked out by hand from the rule being tested (what a printed
 figure may stand for), not copied from the code's output.
@@ -23,8 +24,7 @@ from pubcheck.figures.numbers import (
     verbal_interval,
     word_number,
 )
-from pubcheck.figures.periods import find_periods, normalise, period_sort_key
-from pubcheck.model import Finding, Interval, Key, Location
+from pubcheck.model import Interval
 
 FAST = settings(database=None, deadline=None, max_examples=200)
 
@@ -224,182 +224,6 @@ def test_word_number(text: str, value: int | None) -> None:
     assert word_number(text) == value
 
 
-# ---------------------------------------------------------------- Interval
-
-
-def test_interval_is_half_open() -> None:
-    a = Interval(38.5, 39.5)
-    assert a.contains(38.5)
-    assert a.contains(39.0)
-    assert a.contains(39.49)
-    assert not a.contains(39.5)
-    assert not a.contains(38.4)
-
-
-def test_interval_overlaps() -> None:
-    a = Interval(38.5, 39.5)
-    assert not a.overlaps(Interval(39.5, 40.5))  # touching is not overlapping
-    assert not Interval(39.5, 40.5).overlaps(a)
-    assert a.overlaps(Interval(39.0, 40.0))
-    assert a.overlaps(Interval(30.0, 50.0))  # containment
-    assert Interval(30.0, 50.0).overlaps(a)
-    assert not a.overlaps(Interval(40.0, 41.0))
-
-
-def test_point_interval_is_closed() -> None:
-    p = Interval(39.0, 39.0)
-    assert p.contains(39.0)
-    assert not p.contains(39.1)
-    assert p.overlaps(Interval(38.5, 39.5))
-    assert not p.overlaps(Interval(39.5, 40.5))
-
-
-def test_interval_rejects_empty() -> None:
-    with pytest.raises(ValueError):
-        Interval(2.0, 1.0)
-
-
-def test_interval_arithmetic() -> None:
-    a, b = Interval(10.0, 12.0), Interval(1.0, 3.0)
-    assert a - b == Interval(7.0, 11.0)
-    assert b - a == Interval(-11.0, -7.0)
-    assert a + b == Interval(11.0, 15.0)
-    assert a.scale(2.0) == Interval(20.0, 24.0)
-    assert a.scale(-1.0) == Interval(-12.0, -10.0)
-    assert a.width() == 2.0
-
-
-def test_difference_of_two_rounded_percentages() -> None:
-    # 42 per cent minus 39 per cent: anything in (2, 4) points
-    d = rounding_interval(42.0, 1.0) - rounding_interval(39.0, 1.0)
-    assert d.lo == pytest.approx(2.0)
-    assert d.hi == pytest.approx(4.0)
-
-
-def test_interval_ratio() -> None:
-    assert Interval(2.0, 4.0).ratio(Interval(1.0, 2.0)) == Interval(1.0, 4.0)
-    assert Interval(33_000.0, 33_000.0).ratio(Interval(86_000.0, 86_000.0)).lo == pytest.approx(33 / 86)
-    # a divisor that may be zero: unbounded above
-    r = Interval(1.0, 2.0).ratio(Interval(0.0, 2.0))
-    assert r.lo == pytest.approx(0.5)
-    assert math.isinf(r.hi)
-    # a divisor that is never positive: no information at all
-    r = Interval(1.0, 2.0).ratio(Interval(-2.0, 0.0))
-    assert math.isinf(r.lo) and r.lo < 0 and math.isinf(r.hi) and r.hi > 0
-
-
-def test_interval_intersect() -> None:
-    assert Interval(0.0, 10.0).intersect(Interval(5.0, 20.0)) == Interval(5.0, 10.0)
-    assert Interval(0.0, 1.0).intersect(Interval(2.0, 3.0)) is None
-
-
-def test_interval_show_and_to_list() -> None:
-    assert Interval(38.5, 39.5).show() == "[38.5, 39.5)"
-    assert Interval(85_500.0, 86_500.0).show() == "[85,500, 86,500)"
-    assert Interval(0.5, math.inf).to_list() == [0.5, None]
-    assert Interval(-math.inf, 1.0).show() == "[-inf, 1)"
-
-
-# ---------------------------------------------------------------- model odds and ends
-
-
-def test_location_label() -> None:
-    assert Location("a.txt", 3, "q").label() == "a.txt:3"
-    assert Location("a.pdf", 3, "q", page=2).label() == "a.pdf:page 2, line 3"
-    assert Location("b.xlsx", 1, "q", sheet="T1", cell="B4").label() == "b.xlsx:T1!B4"
-    assert Location("a.txt", 3, "q").to_dict() == {"document": "a.txt", "line": 3, "quote": "q"}
-
-
-def test_key_describe() -> None:
-    k = Key("drug-recovery", "completion_rate", (("substance", "drug"),), "2009-12")
-    assert k.describe() == "drug-recovery / completion_rate / substance=drug / 2009-12"
-    assert Key().describe() == "?"
-    assert k.with_(period=None).period is None
-    assert k.with_(period=None).indicator == "drug-recovery"
-
-
-def test_finding_rejects_unknown_severity() -> None:
-    with pytest.raises(ValueError):
-        Finding("x", "fatal", "m", "e", "f", ())
-
-
-# ---------------------------------------------------------------- periods
-
-
-@pytest.mark.parametrize(
-    ("text", "norm"),
-    [
-        ("2007–08", "2007-08"),
-        ("2007- 2008", "2007-08"),
-        ("2007-2008", "2007-08"),
-        ("2011/12", "2011-12"),
-        ("2009 2012", "2009-12"),
-        ("between 2009 and 2012", "2009-12"),
-        ("April 2010 - March 2011", "2010-04/2011-03"),
-        ("between April 2010 and March 2011", "2010-04/2011-03"),
-        ("Apr 2010 to Mar 2011", "2010-04/2011-03"),
-        ("January 2010 until December 2010", "2010"),
-        ("January — December 2010", "2010"),
-        ("April - June 2012", "2012-04/2012-06"),
-        ("31st March 2012", "2012-03-31"),
-        ("1 April 2010", "2010-04-01"),
-        ("March 31st 2012", "2012-03-31"),
-        ("March 2012", "2012-M03"),
-        ("Sept 2011", "2011-M09"),
-        ("2011", "2011"),
-    ],
-)
-def test_find_periods_normalises(text: str, norm: str) -> None:
-    ps = find_periods(text)
-    assert [p.norm for p in ps] == [norm]
-    assert ps[0].start == 0 and ps[0].end == len(text)
-    assert normalise(text) == norm
-
-
-def test_periods_inside_a_sentence() -> None:
-    line = ("Of the 86,000 individuals who first presented for drug treatment in 2009 2012, "
-            "33,000 had not re-presented by March 31st 2012.")  # fmt: skip
-    ps = find_periods(line)
-    assert [p.norm for p in ps] == ["2009-12", "2012-03-31"]
-    assert [p.text for p in ps] == ["2009 2012", "March 31st 2012"]
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["86,000", "2,011 people", "£2012", "2011 per cent", "2011%", "12.2011", "ISBN 1234"],
-)
-def test_not_periods(text: str) -> None:
-    assert find_periods(text) == []
-
-
-def test_too_long_year_span_is_two_years() -> None:
-    # a "span" over ten years is not a financial/academic year span: two separate years
-    assert [p.norm for p in find_periods("2007 to 2020")] == ["2007", "2020"]
-
-
-# Regression: a two-digit span across a century ('1999-00', financial year 1999/2000) was
-# dropped (y2 computed as 1900).
-def test_financial_year_across_the_century() -> None:
-    assert [p.norm for p in find_periods("1999-00")] == ["1999-00"]
-
-
-def test_period_sort_key_orders_by_end() -> None:
-    assert period_sort_key("2010") < period_sort_key("2010-04/2011-03")
-    assert period_sort_key("2010") == (2010, 12)
-    assert period_sort_key("2010-04/2011-03") == (2011, 3)
-    assert period_sort_key("2012-03-31") == (2012, 3)
-    assert period_sort_key("2012-M03") == (2012, 3)
-    assert period_sort_key("2011-12") == (2012, 3)  # financial year 2011-12 ends March 2012
-    assert period_sort_key("not a period") == (0, 0)
-    unordered = ["2011-12", "2010-04/2011-03", "2009-10", "2010"]
-    assert sorted(unordered, key=period_sort_key) == [
-        "2009-10",
-        "2010",
-        "2010-04/2011-03",
-        "2011-12",
-    ]
-
-
 # ---------------------------------------------------------------- properties
 
 
@@ -442,42 +266,6 @@ def test_count_step_is_a_power_of_ten_dividing_the_count(n: int) -> None:
     assert count_step(f"{n:,}", qualified=True) == (10**zeros if zeros >= 2 else 1)
 
 
-finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
-width = st.floats(min_value=0, max_value=1e3, allow_nan=False, allow_infinity=False)
-frac = st.floats(min_value=0, max_value=1, allow_nan=False)
-
-
-@FAST
-@given(lo1=finite, w1=width, lo2=finite, w2=width, s=frac, t=frac)
-def test_interval_difference_contains_every_difference(lo1, w1, lo2, w2, s, t) -> None:  # type: ignore[no-untyped-def]
-    a, b = Interval(lo1, lo1 + w1), Interval(lo2, lo2 + w2)
-    x, y = a.lo + s * (a.hi - a.lo), b.lo + t * (b.hi - b.lo)
-    assert closed_contains(a - b, x - y)
-    assert closed_contains(a + b, x + y)
-
-
-@FAST
-@given(
-    lo1=st.floats(min_value=0.01, max_value=1e6),
-    w1=width,
-    lo2=st.floats(min_value=0.01, max_value=1e6),
-    w2=width,
-    s=frac,
-    t=frac,
-)
-def test_interval_ratio_contains_every_ratio(lo1, w1, lo2, w2, s, t) -> None:  # type: ignore[no-untyped-def]
-    a, b = Interval(lo1, lo1 + w1), Interval(lo2, lo2 + w2)
-    x, y = a.lo + s * (a.hi - a.lo), b.lo + t * (b.hi - b.lo)
-    assert closed_contains(a.ratio(b), x / y, ulps=64)
-
-
-@FAST
-@given(a=st.tuples(finite, width), b=st.tuples(finite, width))
-def test_overlaps_is_symmetric(a: tuple[float, float], b: tuple[float, float]) -> None:
-    ia, ib = Interval(a[0], a[0] + a[1]), Interval(b[0], b[0] + b[1])
-    assert ia.overlaps(ib) == ib.overlaps(ia)
-
-
 @FAST
 @given(n=st.integers(min_value=-(10**6), max_value=10**6), d=st.integers(min_value=0, max_value=2))
 def test_consecutive_printed_values_never_overlap(n: int, d: int) -> None:
@@ -486,26 +274,3 @@ def test_consecutive_printed_values_never_overlap(n: int, d: int) -> None:
     b = rounding_interval((n + 1) * step, step)
     assert not a.overlaps(b)
     assert a.overlaps(a)
-
-
-@FAST
-@given(y=st.integers(min_value=1990, max_value=2089), k=st.integers(min_value=1, max_value=9),
-       sep=st.sampled_from(["-", "–", "/", " to ", "-"]))  # fmt: skip
-def test_year_spans_normalise_alike(y: int, k: int, sep: str) -> None:
-    y2 = y + k
-    expected = f"{y}-{y2 % 100:02d}"
-    assert normalise(f"{y}{sep}{y2}") == expected
-    assert normalise(f"{y}{sep}{y2 % 100:02d}") == expected
-    assert normalise(f"{y} {y2}") == expected  # a PDF artefact: '2009 2012'
-    if y2 // 100 == y // 100:
-        assert period_sort_key(expected) == (y2, 3)
-
-
-def test_period_sort_key_across_the_century() -> None:
-    # regression: '1999-00' used to sort as (1999, 0), before '1998-99' and '1999'.
-    assert period_sort_key("1999-00") == (2000, 3)
-    assert sorted(["1999-00", "1998-99", "1999"], key=period_sort_key) == [
-        "1998-99",
-        "1999",
-        "1999-00",
-    ]

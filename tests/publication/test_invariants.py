@@ -1,17 +1,14 @@
 """The indicator invariants of schemas/indicators.py: each schema passes a consistent row and
-fails an inconsistent one; the publications' and the extracts' tables go through them."""
+fails an inconsistent one (the publications' tables go through them in the table-identity
+rule; the extracts' recomputed tables: tests/extracts/test_invariants.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandera.errors as pe
 import polars as pl
 import pytest
 
 from schemas.indicators import BaseTable, ComplementTable, GapTable, RangeTable
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def fails(schema, row: dict) -> bool:  # type: ignore[no-untyped-def]
@@ -58,15 +55,3 @@ def test_range_table(low: int, high: int, missing: int, bad: bool) -> None:
     for name, v in (("low", low), ("high", high), ("missing", missing)):
         row[f"{name}_lo"], row[f"{name}_hi"] = iv(float(v), 1.0)
     assert fails(RangeTable, row) == bad
-
-
-def test_recomputed_tables_hold_the_invariants() -> None:
-    from pubcheck.extracts.contracts import find_extracts, load_extract
-    from pubcheck.extracts.invariants import recomputed_findings
-    from pubcheck.extracts.recompute import aggregate, read_scales
-
-    d = ROOT / "fixtures" / "extracts"
-    frames = {s: load_extract(p, s)[0] for s, p in find_extracts(d).items()}
-    agg = aggregate({s: f for s, f in frames.items() if f is not None}, read_scales(d))
-    assert {"pupils", "reoffending", "children"} <= set(agg.frames)
-    assert recomputed_findings(agg, str(d)) == []

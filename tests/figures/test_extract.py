@@ -15,7 +15,7 @@ from pubcheck.figures.lexer import lex_line
 from pubcheck.figures.tables import Cell, find_tables, split_cells
 from pubcheck.model import Figure
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = ROOT / "published"
 SJOF = PUBLISHED / "sjof-2013-04-outcomes-framework.txt"
 

@@ -34,7 +34,7 @@ from pubcheck.extracts.contracts import compile as compile_mod
 from pubcheck.model import Finding
 from schemas.extracts import CONTRACTS, RULES, schema_for
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "fixtures" / "broken"
 D = dt.date
 

@@ -18,7 +18,7 @@ import pytest
 
 from pubcheck.refresh.gx import read_suite, run_suite, suite_from_extract, to_pandas_for_gx, write_suite
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 N = 300
 
 

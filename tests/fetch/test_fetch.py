@@ -17,7 +17,7 @@ import requests
 from pubcheck.fetch import FetchResult, ManifestError, fetch_sources, load_manifest
 from pubcheck.model import Finding
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = ROOT / "published"
 DOCS = {p.name: p.read_bytes() for p in sorted(PUBLISHED.glob("*.txt"))}
 NAMES = sorted(DOCS)

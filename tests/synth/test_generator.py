@@ -30,7 +30,7 @@ from pubcheck.synth.shapes import GROSSED, MIN_DENOMINATOR_ROWS
 from pubcheck.synth.solve import exact_split, pick_numerator, pick_pair, solve_counts
 from pubcheck.synth.targets import Target, TargetError, load_targets
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 

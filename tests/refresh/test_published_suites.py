@@ -21,7 +21,7 @@ from pubcheck.refresh.published_suites import (
     validate_published_figures,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SUITES = ROOT / "checks" / "gx"
 PUBLISHED_SUITE = SUITES / "published-figures.json"
 EXTRACTS = ROOT / "fixtures" / "extracts"

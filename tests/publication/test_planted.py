@@ -22,7 +22,7 @@ from pubcheck.cli.pipeline import check
 from pubcheck.model import Finding
 from pubcheck.report import Report
 
-PUBLISHED = Path(__file__).resolve().parents[1] / "published"
+PUBLISHED = Path(__file__).resolve().parents[2] / "published"
 SJOF = "sjof-2013-04-outcomes-framework.txt"
 ONE = "sj-transforming-lives-one-year-on-2013-04.txt"
 

@@ -14,7 +14,7 @@ import pytest
 
 from pubcheck.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "refresh"
 
 # case -> (check id, file name, column) the case must produce as an error

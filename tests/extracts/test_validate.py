@@ -14,7 +14,7 @@ from pubcheck.cli import main
 from pubcheck.cli.pipeline import check
 from pubcheck.report import Report
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXTRACTS = ROOT / "fixtures" / "extracts"
 SJOF = "sjof-2013-04-outcomes-framework.txt"
 ONE = "sj-transforming-lives-one-year-on-2013-04.txt"

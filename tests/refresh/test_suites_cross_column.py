@@ -9,7 +9,7 @@ import polars as pl
 
 from pubcheck.refresh.gx import read_suite, run_suite
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_treatment_suite_checks_exit_not_before_presentation(tmp_path: Path) -> None:

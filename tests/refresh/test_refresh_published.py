@@ -10,7 +10,7 @@ import pytest
 
 from pubcheck.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLEAN = ROOT / "fixtures" / "refresh" / "clean"
 SJOF = "sjof-2013-04-outcomes-framework.txt"
 

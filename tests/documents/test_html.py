@@ -12,7 +12,7 @@ import pytest
 from pubcheck.cli.pipeline import check
 from pubcheck.documents.html import section_name, to_document
 
-PUBLISHED = Path(__file__).resolve().parents[1] / "published"
+PUBLISHED = Path(__file__).resolve().parents[2] / "published"
 PAIR = ["sjof-2013-04-outcomes-framework.txt", "sj-transforming-lives-one-year-on-2013-04.txt"]
 
 JUNK = """<header><p>GOV.UK 12.34 per cent</p></header>

@@ -12,7 +12,7 @@ from rich.console import Console
 from pubcheck.cli.pipeline import check
 from pubcheck.report.console import render_console
 
-PUBLISHED = Path(__file__).resolve().parent.parent / "published"
+PUBLISHED = Path(__file__).resolve().parents[2] / "published"
 
 
 def test_console_report_names_both_places_of_the_39_vs_40_case(monkeypatch) -> None:  # type: ignore[no-untyped-def]
