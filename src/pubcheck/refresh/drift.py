@@ -54,8 +54,8 @@ KEY_MEASURES: dict[str, list[tuple[str, str]]] = {
 }
 
 MAX_CODES = 30  # a string column with at most this many values in the previous extract is a code column
-
 SAMPLE = 3
+
 
 @dataclass(frozen=True)
 class RefreshConfig:
@@ -71,6 +71,7 @@ class RefreshConfig:
 
 
 DEFAULTS = RefreshConfig()
+
 
 def _finding(check: str, severity: str, path: Path, column: str | None, message: str, expected: str, found: str,
              quote: str = "") -> Finding:  # fmt: skip

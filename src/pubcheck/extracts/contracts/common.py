@@ -8,16 +8,13 @@ from pathlib import Path
 from pubcheck.model import Finding, Location
 
 CONTRACT = "extract-contract"  # a declared rule fails
-
 STRUCTURE = "extract-structure"  # missing/extra columns, wrong types
-
 UNREADABLE = "extract-unreadable"  # the file (or some of its rows) cannot be read as the contract's table
 
 ROW = "__pubcheck_row"  # 0-based row index, added where failing rows are fetched
-
 RAW = "__pubcheck_raw__"  # prefix: the column as read, before parsing to the declared type
-
 ENGINE = "streaming"
+
 
 def _file_finding(check: str, severity: str, path: Path, rule: str, text: str, expected: str, found: str, *,
                   cell: str | None = None, line: int = 0, quote: str = "") -> tuple[str, Finding]:  # fmt: skip

@@ -22,6 +22,7 @@ _BOUNDS = {
     "less_than": ("<", "max_value"),
 }
 
+
 @dataclass(frozen=True)
 class CompiledRule:
     """One declared requirement as a polars expression.

@@ -22,6 +22,7 @@ from schemas.extracts import schema_for
 
 COMBINED_ROWS = 10_000  # at most this many failing rows fetched in one pass (rarely failing rules)
 
+
 @dataclass
 class ContractResult:
     """The outcome of validating one extract."""

@@ -19,8 +19,8 @@ from pubcheck.model import Finding, Location
 from schemas.extracts import CONTRACTS, schema_for
 
 MAX_BAD_LINES = 10_000  # more malformed lines than this and the file is not validated further
-
 _BOOL = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
+
 
 def find_extracts(directory: Path) -> dict[str, Path]:
     """For each contract, `<stem>.parquet` (preferred) or `<stem>.csv` in `directory`."""
