@@ -2,7 +2,7 @@
 
     documents -> figures -> publication rules (-> extracts, when asked) -> Report
 
-With cli/main this is the only module that knows every stage; the stages below know only
+With cli/commands this is the only module that knows every stage; the stages below know only
 the ones beneath them (see [tool.importlinter] in pyproject.toml).
 """
 
