@@ -33,7 +33,9 @@ PCT = r"(?:per\s?cent|percent|%)"
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 LABELS: list[tuple[str, re.Pattern[str]]] = [
-    ("url", re.compile(r"https?://\S+|www\.\S+|<https?:[^>]*>|\]\([^)]*\)|[\w.+-]+@[\w.-]+")),
+    # linear: an e-mail address is tried only from the start of its run of name characters, and
+    # '<https:...' and '](...)' stop at the next '<' or ']' (each start scans its own span only)
+    ("url", re.compile(r"https?://\S+|www\.\S+|<https?:[^<>]*>|\]\([^)\]]*\)|(?<![\w.+-])[\w.+-]+@[\w.-]+")),
     ("footnote-ref", re.compile(r"<sup>\s*\d+\s*</sup>")),
     ("markup", re.compile(r"</?sup>|\*\*|\\_")),
     ("isbn", re.compile(r"ISBN:?\s*[\d-]{10,17}", re.I)),
@@ -142,7 +144,7 @@ FIGURE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("percent", re.compile(rf"(?<![\d.,])({NUM})\s*{PCT}", re.I)),
     ("money", re.compile(rf"£\s?({NUM}|{WORDNUM})\s*(million|billion|bn|m|k)?\b", re.I)),
     ("scaled", re.compile(rf"(?<![\d.,])\b({NUM}|{WORDNUM})\s+(million|billion|thousand)\b", re.I)),
-    ("one-in", re.compile(rf"\b({NUM}|{WORDNUM})\s+in\s+(\d{{1,3}}|{WORDNUM})\b(?!\s*(?:per|%))", re.I)),
+    ("one-in", re.compile(rf"\b((?<![\d.,]){NUM}|{WORDNUM})\s+in\s+(\d{{1,3}}|{WORDNUM})\b(?!\s*(?:per|%))", re.I)),
     ("number", re.compile(rf"(?<![\d.,\w£])({NUM})(?![\d\w])")),
 ]  # fmt: skip
 
