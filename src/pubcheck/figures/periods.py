@@ -36,6 +36,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 
 
+_YEARISH = re.compile(r"(?:19|20)\d\d")  # what _YEAR needs, found fast (a charset prefix)
+_ALL_HOLD_A_YEAR = all(_YEAR in p.pattern for _, p in PATTERNS)
+
+
 @dataclass(frozen=True)
 class PeriodMatch:
     start: int
@@ -81,6 +85,8 @@ def _norm(kind: str, g: tuple[str, ...]) -> str | None:
 
 def find_periods(text: str) -> list[PeriodMatch]:
     """All period mentions in `text`, longest first where they overlap."""
+    if _ALL_HOLD_A_YEAR and _YEARISH.search(text) is None:  # no year, no period: skip the patterns
+        return []
     found: list[PeriodMatch] = []
     taken = [False] * (len(text) + 1)
     for kind, pat in PATTERNS:
