@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 MARKERS = {"[c]", "[x]", "[z]", "[low]", "[u]", "[p]", "[r]", "..", "-", "*", "–", "—", ":", "n/a",
            "[w]", "[k]", "~", "x", "z", "c"}  # fmt: skip
@@ -26,7 +27,7 @@ class Cell:
     col: int
     start: int  # character offset in the line
 
-    @property
+    @cached_property  # asked for several times per cell
     def stripped(self) -> str:
         return self.text.strip()
 
