@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from pubcheck import __version__
 
@@ -50,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--ignore", help="comma-separated rule ids to skip")
     c.add_argument("--extracts", type=Path, metavar="DIR",
                    help="also validate the source extracts in DIR and recompute every figure from them")
+    _reading_options(c)
+    c.add_argument("--allow-remote", action="store_true",
+                   help="with --extracts: accept URLs as resource paths in datapackage.json (never read)")
 
     v = sub.add_parser("validate", help="validate source extracts and recompute the published figures",
                        description="Validate each extract in EXTRACTS_DIR (default: the bundled "
@@ -61,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--published", type=Path, metavar="DIR",
                    help="publications to compare with (default: the bundled published/)")
     _report_options(v)
+    _reading_options(v)
+    v.add_argument("--allow-remote", action="store_true",
+                   help="accept URLs as resource paths in datapackage.json (pubcheck never reads them)")
 
     f = sub.add_parser("figures", help="list every figure extracted from the publications",
                        description="List every figure in DIR (default: the bundled published/) "
@@ -70,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--format", choices=["console", "json", "csv"], default="console")
     f.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
     f.add_argument("--debug", action="store_true", help="show tracebacks")
+    _reading_options(f)
 
     fe = sub.add_parser("fetch", help="download the sources in a manifest into a local cache",
                         description="Download the publications and tables listed in a sources manifest "
@@ -83,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     fe.add_argument("--timeout", type=float, default=10.0, help="connect and read timeout in seconds (default: 10)")
     fe.add_argument("--retries", type=int, default=3, help="retries on connection errors, timeouts, 5xx (default: 3)")
     fe.add_argument("--max-bytes", type=int, default=50_000_000, help="size limit per file (default: 50000000)")
-    fe.add_argument("--allow-cross-host", action="store_true", help="follow redirects to other hosts")
+    fe.add_argument("--allow-cross-host", action="store_true",
+                    help="follow redirects to other hosts (another port of the same host counts as another host)")
+    fe.add_argument("--deadline", type=float, default=300.0,
+                    help="overall time for one source, all attempts included, in seconds (default: 300)")
     _report_options(fe, gate=False)
 
     r = sub.add_parser("refresh", help="gate a new extract against the previous accepted one",
@@ -102,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also validate the figures extracted from the publications in DIR with the "
                         "suite checks/gx/published-figures.json (units, ranges, complete series)")  # fmt: skip
     _report_options(r)
+    _reading_options(r)
 
     sub.add_parser("rules", help="list the rules with their ids and what they check")
     return p
@@ -118,6 +130,28 @@ def _report_options(p: argparse.ArgumentParser, *, gate: bool = True) -> None:
                        help="exit 1 when a finding at or above this severity exists (default: error)")  # fmt: skip
         p.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """Budgets per document and the worker processes that read documents."""
+    from pubcheck.limits import help_text
+
+    p.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                   help="change a budget per document (repeatable; also [limits] in pubcheck.toml). "
+                        f"Names and defaults: {help_text()}")  # fmt: skip
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes reading documents (default: one per core, at most 8; "
+                        "0: read in this process, without time and memory limits)")  # fmt: skip
+
+
+def _limits(args: argparse.Namespace, target: Path | None):  # type: ignore[no-untyped-def]
+    from pubcheck.limits import DEFAULT, from_config, from_pairs
+    from pubcheck.model import InputError
+
+    if getattr(args, "workers", None) is not None and args.workers < 0:
+        raise InputError("--workers must be 0 or more")
+    base = from_config(target) if target is not None and target.exists() else DEFAULT
+    return from_pairs(getattr(args, "limit", []) or [], base)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,7 +221,8 @@ def _check(args: argparse.Namespace) -> int:
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
     select, ignore = _ids(args.select), _ids(args.ignore)
-    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts)
+    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts,
+                           limits=_limits(args, target), workers=args.workers, allow_remote=args.allow_remote)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -198,7 +233,8 @@ def _validate(args: argparse.Namespace) -> int:
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
     extracts = args.extracts or bundled_extracts()
-    return _run_and_render(args, target, extracts=extracts, publication_rules=False)
+    return _run_and_render(args, target, extracts=extracts, publication_rules=False,
+                           limits=_limits(args, target), workers=args.workers, allow_remote=args.allow_remote)
 
 
 def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # type: ignore[no-untyped-def]
@@ -208,16 +244,16 @@ def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # typ
     show = not args.no_progress and err.is_terminal
     if show:
         with err.status("pubcheck: reading documents") as status:
-            report = check(target, progress=lambda msg: status.update(f"pubcheck: {msg}"), **kw)
+            report = check(target, progress=lambda msg: status.update(Text(f"pubcheck: {msg}")), **kw)
     else:
         report = check(target, **kw)
     _render(report, args)
     if args.output is not None:
         s = report.summary()
         err.print(f"pubcheck: wrote {args.format} report to {args.output} "
-                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)")  # fmt: skip
+                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)", markup=False)  # fmt: skip
     if report.unreadable:
-        err.print(f"pubcheck: could not read {', '.join(report.unreadable)} (see the report)")
+        err.print(f"pubcheck: could not read {', '.join(report.unreadable)} (see the report)", markup=False)
         return EXIT_INPUT
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
 
@@ -227,15 +263,17 @@ def _fetch(args: argparse.Namespace) -> int:
     from pubcheck.model import InputError
     from pubcheck.report import Report
 
-    if args.retries < 0 or args.timeout <= 0 or args.max_bytes <= 0:
-        raise InputError("--retries must be >= 0, --timeout and --max-bytes > 0")
+    if args.retries < 0 or not 0 < args.timeout < float("inf") or args.max_bytes <= 0 \
+            or not 0 < args.deadline < float("inf"):  # fmt: skip
+        raise InputError("--retries must be >= 0, --timeout, --deadline and --max-bytes > 0")
     result = fetch_sources(args.manifest, args.cache, offline=args.offline, timeout=args.timeout,
                            retries=args.retries, max_bytes=args.max_bytes,
-                           allow_cross_host=args.allow_cross_host)  # fmt: skip
+                           allow_cross_host=args.allow_cross_host, deadline=args.deadline)  # fmt: skip
     err = Console(stderr=True)
     for item in result.items:
         d = item.to_dict()
-        err.print(f"pubcheck fetch: {d['id']}: {d['status']} ({d.get('bytes') or 0:,} bytes) {d['url']}")
+        err.print(f"pubcheck fetch: {d['id']}: {d['status']} ({d.get('bytes') or 0:,} bytes) {d['url']}",
+                  markup=False, highlight=False)  # text from the manifest is never console markup
     _render(Report(str(args.manifest), [], list(result.findings)), args)
     return EXIT_FINDINGS if result.findings else EXIT_OK
 
@@ -247,8 +285,8 @@ def _refresh(args: argparse.Namespace) -> int:
     kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites}
     if not args.no_progress and err.is_terminal:
         with err.status("pubcheck refresh") as status:
-            report = run_refresh(args.previous, args.current,
-                                 progress=lambda msg: status.update(f"pubcheck refresh: {msg}"), **kw)  # fmt: skip
+            report = run_refresh(args.previous, args.current, **kw,
+                                 progress=lambda msg: status.update(Text(f"pubcheck refresh: {msg}")))
     else:
         report = run_refresh(args.previous, args.current, **kw)
     if args.published is not None:
@@ -265,11 +303,11 @@ def _refresh(args: argparse.Namespace) -> int:
     _render(report, args)
     if args.data_docs is not None:
         index = getattr(report, "docs_index", None)
-        err.print(f"pubcheck: Data Docs written to {index or args.data_docs}")
+        err.print(f"pubcheck: Data Docs written to {index or args.data_docs}", markup=False)
     if args.output is not None:
         s = report.summary()
         err.print(f"pubcheck: wrote {args.format} report to {args.output} "
-                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)")  # fmt: skip
+                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)", markup=False)  # fmt: skip
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
 
 
@@ -286,16 +324,15 @@ def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untype
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from pubcheck.documents.load import load_documents
-    from pubcheck.figures.extract import extract
+    from pubcheck.figures.read import read_all
     from pubcheck.model import InputError
     from pubcheck.report.figures import render_figures
 
     target = args.dir or _default_published()
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
-    loaded = load_documents(target, display_root=Path.cwd())
-    figures = [f for d in loaded.documents for f in extract(d).figures]
+    loaded = read_all(target, display_root=Path.cwd(), limits=_limits(args, target), workers=args.workers)
+    figures = [f for e in loaded.extractions for f in e.figures]
     console, fh = _out_console(args.output)
     try:
         render_figures(figures, args.format, console)

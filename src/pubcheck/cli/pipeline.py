@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pubcheck.documents.load import load_documents
-from pubcheck.figures.extract import Extraction, extract
+from pubcheck.figures.read import read_all
+from pubcheck.limits import DEFAULT, Limits
 from pubcheck.model import Finding
 from pubcheck.publication.corpus import Corpus
 from pubcheck.publication.registry import dedupe, filter_findings, registered, run_rules
@@ -19,26 +19,16 @@ from pubcheck.report import DocumentSummary, Report
 
 
 def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | None = None,
-          progress=None, extracts: Path | None = None,
-          publication_rules: bool = True) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
+          progress=None, extracts: Path | None = None, publication_rules: bool = True,
+          limits: Limits = DEFAULT, workers: int | None = None,
+          allow_remote: bool = False) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
     """Run every registered rule over the publications in `target` (a folder or a file);
     with `extracts`, also validate the extracts there and recompute every published figure
-    from them (`publication_rules=False` runs only that: `pubcheck validate`)."""
-    loaded = load_documents(target, display_root=Path.cwd())
-    extractions: list[Extraction] = []
+    from them (`publication_rules=False` runs only that: `pubcheck validate`). Documents are
+    read in worker processes within `limits` (workers=0: in this process)."""
+    loaded = read_all(target, display_root=Path.cwd(), limits=limits, workers=workers, progress=progress)
+    extractions = loaded.extractions
     findings: list[Finding] = list(loaded.findings)
-    for doc in loaded.documents:
-        if progress:
-            progress(f"extracting {doc.path}")
-        try:
-            extractions.append(extract(doc))
-        except Exception as exc:  # an extraction bug must not hide other documents
-            findings.append(Finding(
-                check="extraction-error", severity="error",
-                message=f"{doc.path}: figures could not be extracted ({type(exc).__name__}: "
-                        f"{exc}); other documents were checked.",
-                expected="extraction to succeed", found=type(exc).__name__, locations=(),
-            ))  # fmt: skip
     if progress:
         progress("running rules")
     corpus = Corpus(extractions)
@@ -51,7 +41,7 @@ def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | No
     if extracts is not None:
         from pubcheck.extracts.validate import run_extracts
 
-        more, summaries, comparisons = run_extracts(extracts, corpus, progress)
+        more, summaries, comparisons = run_extracts(extracts, corpus, progress, allow_remote=allow_remote)
         findings = dedupe(findings + filter_findings(more, select, ignore))
     docs = [DocumentSummary(e.document.path, e.document.sha256, len(e.figures), len(e.tables),
                             e.document.manifest_id) for e in extractions]  # fmt: skip

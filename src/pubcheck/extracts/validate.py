@@ -33,7 +33,7 @@ def bundled_extracts() -> Path:
     return root / "fixtures" / "extracts"
 
 
-def run_extracts(directory: Path, corpus, progress=None):  # type: ignore[no-untyped-def]
+def run_extracts(directory: Path, corpus, progress=None, *, allow_remote: bool = False):  # type: ignore[no-untyped-def]
     """Validate every extract in `directory`, recompute the published figures of `corpus`.
     Returns (findings, extract summaries, comparisons)."""
     import polars as pl
