@@ -39,13 +39,37 @@ def run_extracts(directory: Path, corpus, progress=None, *, allow_remote: bool =
     import polars as pl
 
     from pubcheck.extracts.contracts import find_extracts, load_extract, validate_extract
-    from pubcheck.extracts.recompute import aggregate, compare, read_scales
+    from pubcheck.extracts.package import read_package, unsafe_files
+    from pubcheck.extracts.recompute import aggregate, compare
+    from pubcheck.model import Location
+    from schemas.extracts import CONTRACTS
 
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory of extracts")
-    found = find_extracts(directory)
-    findings: list[Finding] = []
+    package = read_package(directory, allow_remote=allow_remote)
+    findings: list[Finding] = list(package.findings)
+    unsafe = unsafe_files(directory, [f"{stem}{suffix}" for stem in CONTRACTS for suffix in (".parquet", ".csv")])
+    for p, why in unsafe:
+        findings.append(Finding(
+            check="extract-unreadable", severity="error", message=f"{p}: {why}; it was not read.",
+            expected="a regular file inside the folder", found=why.split(",")[0], locations=(Location(str(p), 0, ""),),
+        ))  # fmt: skip
+    bad = {p for p, _ in unsafe}
+    found = {stem: p for stem, p in find_extracts(directory).items() if p not in bad}
+    for name, p in package.resources.items():  # listed in the package, but not where validate looks
+        if name in CONTRACTS and name not in found and p.suffix.lower() in (".csv", ".parquet") and p not in bad:
+            if p.parent.resolve() == directory.resolve() and p.stem == name:
+                found[name] = p
     summaries: list[ExtractSummary] = []
+    for name in package.resources:
+        if name in CONTRACTS and name not in found:
+            findings.append(Finding(
+                check="extract-missing", severity="error",
+                message=f"{package.path}: resource {name!r} has a contract but no readable {name}.parquet or "
+                        f"{name}.csv in {directory}; it was not validated",
+                expected=f"{name}.parquet or {name}.csv", found="no such file",
+                locations=(Location(str(package.path), 0, name),),
+            ))  # fmt: skip
     if not found:
         findings.append(Finding(
             check="extract-missing", severity="error",
@@ -69,7 +93,8 @@ def run_extracts(directory: Path, corpus, progress=None, *, allow_remote: bool =
                 frames[stem] = lf
     if progress:
         progress("recomputing published figures")
-    agg = aggregate(frames, read_scales(directory))
+    agg = aggregate(frames, package.scales)
+    agg.scales_known = package.scales_known
     agg.files = {stem: str(p) for stem, p in found.items()}
     rec_findings, comparisons = compare(corpus, agg)
     findings += rec_findings
