@@ -38,6 +38,8 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("url", re.compile(r"https?://\S+|www\.\S+|<https?:[^<>]*>|\]\([^)\]]*\)|(?<![\w.+-])[\w.+-]+@[\w.-]+")),
     ("footnote-ref", re.compile(r"<sup>\s*\d+\s*</sup>")),
     ("markup", re.compile(r"</?sup>|\*\*|\\_")),
+    # a run of 25 or more digits (with separators) is no printed figure, and would not fit a float
+    ("long-number", re.compile(r"(?<![\d.,])\d[\d,.]{24,}")),
     ("isbn", re.compile(r"ISBN:?\s*[\d-]{10,17}", re.I)),
     ("command-paper", re.compile(r"\bCm\.?\s?\d{3,5}\b")),
     ("phone", re.compile(r"(?<![\d,.])0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}\b")),
@@ -100,6 +102,7 @@ NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "url": (("http", "www.", "](", "@"),),
     "footnote-ref": ((DIGIT,), ("<sup>",)),
     "markup": (("sup>", "**", "\\_"),),
+    "long-number": ((DIGIT,),),
     "isbn": (("isbn",),),
     "command-paper": ((DIGIT,), ("cm",)),
     "phone": ((DIGIT,),), "id": ((DIGIT,),), "reference": ((DIGIT,),),
