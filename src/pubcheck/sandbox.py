@@ -27,8 +27,10 @@ import multiprocessing as mp
 import os
 import resource
 import signal
+import sys
 import time as _time
 import traceback
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
@@ -123,6 +125,19 @@ def _ended(code: int | None, seconds: float, limit: float, memory: int) -> tuple
 Job = tuple[Callable[..., Any], tuple]  # type: ignore[type-arg]
 
 
+def _start(proc: Any) -> None:
+    """Start a worker without it importing the parent's __main__ (multiprocessing would run a
+    calling script again in every worker unless it guards itself with `if __name__ ...`): the
+    jobs are functions of pubcheck's modules, which the worker imports by name."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        proc.start()
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def run_all(jobs: Sequence[Job], *, workers: int, time: float, memory: int, preload: Sequence[str] = (),
             progress: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:  # fmt: skip
     """Run every job in a limited worker process (see the module docstring)."""
@@ -150,7 +165,7 @@ def run_all(jobs: Sequence[Job], *, workers: int, time: float, memory: int, prel
             fn, args = jobs[i]
             recv, send = ctx.Pipe(duplex=False)
             proc = ctx.Process(target=_child, args=(send, fn, args, memory, time), daemon=True)
-            proc.start()
+            _start(proc)
             send.close()
             running[i] = (proc, recv, _time.monotonic())
         now = _time.monotonic()

@@ -116,7 +116,7 @@ _XLSX_SHEET = re.compile(r"xl/worksheets/[^/]+\.xml$")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\"")
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"")
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,7})\"")
-_ODS_ELEMENT = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)\b([^>]*?)(/?)>")
+_ODS_ELEMENT = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>")
 _REPEAT_COLS = re.compile(rb"table:number-columns-repeated=\"(\d{1,9})\"")
 _REPEAT_ROWS = re.compile(rb"table:number-rows-repeated=\"(\d{1,9})\"")
 _CHUNK = 1 << 20

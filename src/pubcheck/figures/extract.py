@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pubcheck.documents.load import Document
@@ -90,7 +91,10 @@ def _footnote_id(m: re.Match[str]) -> str:
     return raw.translate(SUP_TRANS)
 
 
-def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
+def extract(doc: Document, rules: LinkRules | None = None, *,
+            budget: Callable[[int, str], None] | None = None) -> Extraction:  # fmt: skip
+    """Every figure of `doc`. `budget(figures so far, place)` is called as extraction goes (every
+    few hundred lines, every window of a long line, every table) and may raise to stop it."""
     rules = rules or load_rules()
     tables = find_tables(doc.lines)
     by_line: dict[int, Table] = {}
@@ -106,6 +110,8 @@ def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
     split: list[int] = []  # lines read in windows
     prev = ""
     for i, line in enumerate(doc.lines, start=1):
+        if budget is not None and (i % 256 == 0 or len(line) > WINDOW):
+            budget(len(figures), f"line {i}")
         m = rules.section_heading.match(line)
         if m:
             section = int(m.group(1))
@@ -140,6 +146,8 @@ def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
             split.append(i)
             before = prev[-WINDOW:]
             for a, b in windows(line):
+                if budget is not None:
+                    budget(len(figures), f"line {i}, character {a + 1}")
                 figures += _prose(doc, i, line[a:b], rules, None if is_footnote else section, offset=a,
                                   quote=line[a:b], prev=before)  # fmt: skip
                 before = line[a:b]
@@ -148,6 +156,8 @@ def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
     for t in tables:
         if t.is_contents or not numeric[id(t)]:
             continue
+        if budget is not None:
+            budget(len(figures), f"{t.id}, line {t.first_line}")
         cell_figs, ms = _table_figures(doc, t, rules, sections[min(t.first_line, len(doc.lines))])
         figures += cell_figs
         markers += ms
@@ -197,6 +207,7 @@ def section_of(doc: Document, t: Table, rules: LinkRules) -> int | None:
     return section
 
 
+_NOT_DIGITS = re.compile(r"[^\d.,-]")
 _SUFFIX = re.compile(r"(?<!\s)\s*\[(?:p|r|u|e)\]\s*$", re.I)  # a [p]/[r] marker after a value; linear
 _CODE = re.compile(r"(?:[A-Z]{1,4}\s?)?\d+[A-Z]?(?:[-/(&,\s]++\d*[A-Z]?\)?)*")  # possessive: linear
 
@@ -328,7 +339,7 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
             if not cell.is_number:
                 continue
             raw = _SUFFIX.sub("", cell.stripped)
-            digits = re.sub(r"[^\d.,-]", "", raw)
+            digits = _NOT_DIGITS.sub("", raw)
             value, decimals = parse_number(digits)
             if "%" in raw or "per cent" in raw:
                 unit = "percent"

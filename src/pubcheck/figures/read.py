@@ -1,6 +1,13 @@
-"""Reading documents and extracting their figures in worker processes: each document in a
-process of its own, with operating-system limits on time and memory (pubcheck.sandbox), up to
-one per core at a time.
+"""Reading documents in worker processes and extracting their figures: each document is read
+(decoded, parsed by pdfplumber, BeautifulSoup, python-calamine or csv) in a process of its own,
+with operating-system limits on time and memory (pubcheck.sandbox), up to one per core at a
+time; its figures are extracted here as each document arrives, within the same budgets
+(pubcheck.limits: time and figures, checked as extraction goes).
+
+Extraction stays in this process because its output is large and its code is ours: shipping
+the 250,000 figures of a 50,000-row table back from a worker costs more than extracting them
+(about 7 s against 4), and the extraction is linear in its input (bounded windows, linear
+patterns; tests/figures/test_properties.py).
 
 `read_all(target, limits=..., workers=...)` is `load_documents` followed by `extract` for every
 document, except that no document can hang or exhaust the run: one over a budget is an
@@ -22,8 +29,8 @@ from pubcheck.model import Finding, Location
 from pubcheck.sandbox import Outcome, default_workers, run_all
 
 # What the forkserver imports once, so that every worker starts with the readers loaded.
-PRELOAD = ("pubcheck.figures.read", "pubcheck.documents.pdf", "pubcheck.documents.html",
-           "pubcheck.documents.sheets")  # fmt: skip
+PRELOAD = ("pubcheck.documents.load", "pubcheck.documents.convert", "pubcheck.documents.pdf",
+           "pubcheck.documents.html", "pubcheck.documents.sheets")  # fmt: skip
 
 
 @dataclass
@@ -37,16 +44,22 @@ class ReadResult:
         return [e.document for e in self.extractions]
 
 
-def read_and_extract(p: Path, shown: str, entry: dict | None, has_manifest: bool,
-                     limits: Limits) -> tuple[Extraction | None, list[Finding]]:  # fmt: skip
-    """One document: read, extract, check the figures budget. Runs in a worker."""
-    doc, findings = read_one(p, shown, entry, has_manifest, limits)
-    if doc is None:
-        return None, findings
-    ex = extract(doc)
-    if len(ex.figures) > limits.figures:
-        raise InputLimit("figures", limits.figures, f"{len(ex.figures):,} figures")
-    return ex, findings
+def extract_within(doc: Document, limits: Limits, started: float | None = None) -> Extraction:
+    """extract(doc), stopped with InputLimit once it has taken longer than the time budget
+    (counted from `started`) or found more figures than the figures budget."""
+    import time
+
+    deadline = (started if started is not None else time.monotonic()) + limits.time
+
+    def budget(figures: int, where: str) -> None:
+        if time.monotonic() > deadline:
+            raise InputLimit("time", limits.time, "extracting its figures took longer", where)
+        if figures > limits.figures:
+            raise InputLimit("figures", limits.figures, f"more than {limits.figures:,} figures", where)
+
+    ex = extract(doc, budget=budget)
+    budget(len(ex.figures), "")
+    return ex
 
 
 def _died(shown: str, outcome: Outcome, limits: Limits) -> Finding:
@@ -79,46 +92,65 @@ def _died(shown: str, outcome: Outcome, limits: Limits) -> Finding:
 
 def read_all(target: Path, display_root: Path | None = None, *, limits: Limits = DEFAULT,
              workers: int | None = None, progress=None) -> ReadResult:  # type: ignore[no-untyped-def]  # fmt: skip
-    """Every document under `target`, read and extracted in worker processes (workers=0: in this
-    process, without operating-system limits). The result keeps the order of the files."""
+    """Every document under `target`, read in worker processes (workers=0: in this process,
+    without operating-system limits) and extracted here. The result keeps the order of the files."""
+    import time
+
     jobs, findings, unreadable = plan(target, display_root)
     n = default_workers() if workers is None else workers
+    results: dict[int, tuple[Extraction | None, list[Finding], bool]] = {}  # job -> (extraction, findings, unreadable)
 
-    def done(i: int, outcome: Outcome) -> None:
+    def arrived(i: int, outcome: Outcome) -> None:
+        shown = jobs[i][1]
         if progress:
-            progress(f"read {jobs[i][1]}")
-
-    outcomes = run_all([(read_and_extract, (*job, limits)) for job in jobs], workers=n, time=limits.time,
-                       memory=limits.memory, preload=PRELOAD, progress=done)  # fmt: skip
-    extractions: list[Extraction] = []
-    for (_p, shown, _entry, _has), outcome in zip(jobs, outcomes, strict=True):
+            progress(f"extracting {shown}")
         if outcome.status == "ok":
-            ex, more = outcome.value
-            findings += more
-            if ex is None:
-                unreadable.append(shown)
-                continue
-            findings += ex.notes
+            doc, more = outcome.value
+            if doc is None:
+                results[i] = (None, more, True)
+                return
+            try:
+                ex = extract_within(doc, limits, time.monotonic() - outcome.seconds)
+            except InputLimit as exc:
+                results[i] = (None, [*more, limit_finding(shown, exc)], True)
+                return
+            except Exception as exc:  # an extraction bug must not hide other documents
+                results[i] = (None, [*more, Finding(
+                    check="extraction-error", severity="error",
+                    message=f"{shown}: figures could not be extracted ({type(exc).__name__}: {exc}); "
+                            "other documents were checked.",
+                    expected="extraction to succeed", found=type(exc).__name__, locations=(),
+                )], False)  # fmt: skip
+                return
+            notes = list(ex.notes)
             if not ex.figures:
-                findings.append(Finding(
+                notes.append(Finding(
                     check="no-figures", severity="warning",
-                    message=f"{shown} was read but holds no figure pubcheck recognises ({len(ex.document.lines):,} "
-                            "lines); if it should, check its encoding and format.",
+                    message=f"{shown} was read but holds no figure pubcheck recognises "
+                            f"({len(doc.lines):,} lines); if it should, check its encoding and format.",
                     expected="figures", found="none", locations=(Location(shown, 0, ""),),
                 ))  # fmt: skip
-            extractions.append(ex)
+            results[i] = (ex, [*more, *notes], False)
         elif outcome.status == "error" and isinstance(outcome.value, InputLimit):
-            unreadable.append(shown)
-            findings.append(limit_finding(shown, outcome.value))
+            results[i] = (None, [limit_finding(shown, outcome.value)], True)
         elif outcome.status == "error":
-            findings.append(Finding(
-                check="extraction-error", severity="error",
-                message=f"{shown}: it could not be read and its figures extracted ({outcome.error}); "
-                        "the other documents were checked.",
-                expected="reading and extraction to succeed", found=outcome.error.split(":")[0],
+            results[i] = (None, [Finding(
+                check="unreadable-input", severity="error",
+                message=f"{shown} could not be read ({outcome.error}); it was not checked.",
+                expected="a readable file", found=outcome.error.split(":")[0],
                 locations=(Location(shown, 0, ""),),
-            ))  # fmt: skip
+            )], True)  # fmt: skip
         else:
+            results[i] = (None, [_died(shown, outcome, limits)], True)
+
+    run_all([(read_one, (*job, limits)) for job in jobs], workers=n, time=limits.time, memory=limits.memory,
+            preload=PRELOAD, progress=arrived)  # fmt: skip
+    extractions: list[Extraction] = []
+    for i, (_p, shown, _entry, _has) in enumerate(jobs):
+        ex, more, bad = results[i]
+        findings += more
+        if bad:
             unreadable.append(shown)
-            findings.append(_died(shown, outcome, limits))
+        if ex is not None:
+            extractions.append(ex)
     return ReadResult(extractions, findings, unreadable)
