@@ -20,7 +20,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -148,11 +147,12 @@ def bomb_stream(gigabytes: float) -> bytes:
 def xlsx(sheet_xml: bytes, path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-                   'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
-                   'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-                   'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-                   'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')  # fmt: skip
+                   'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+                   'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                   '</Types>')  # fmt: skip
         z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
                    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
                    'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
@@ -217,7 +217,8 @@ def cases(out: Path) -> list[tuple[str, str, object]]:
         c.append((f"HTML page of {label}", "check", (lambda kb=kb, label=label: check_case(
             out, f"html{kb}", lambda d: (d / "page.html").write_bytes(html_table(kb)))[0])))
     c.append(("HTML nested 100,000 deep", "check", lambda: check_case(
-        out, "htmldeep", lambda d: (d / "page.html").write_text("<div>" * 100_000 + "1 per cent" + "</div>" * 100_000))[0]))
+        out, "htmldeep", lambda d: (d / "page.html").write_text(
+            "<div>" * 100_000 + "1 per cent" + "</div>" * 100_000))[0]))
     c.append(("HTML: charset=utf-16 written in UTF-8", "check", lambda: check_case(
         out, "htmlcharset", lambda d: (d / "page.html").write_text(
             '<html><head><meta charset="utf-16"></head><body><p>' + PROSE + "</p></body></html>"))[0]))
@@ -312,7 +313,8 @@ def cases(out: Path) -> list[tuple[str, str, object]]:
             out, f"csv{rows}", lambda d: table_csv(d / "table.csv", rows))[0])))
     c.append(("three 10,000-digit numbers (figures json)", "figures", lambda: [
         "figures", str(check_case(out, "longnum", lambda d: write_text(
-            d, "hostile.txt", "\n".join(["In 2011 the count was " + "9" * 10_000 + "."] * 3)))[1]), "--format", "json"]))
+            d, "hostile.txt", "\n".join(["In 2011 the count was " + "9" * 10_000 + "."] * 3)))[1]),
+        "--format", "json"]))
 
     def pkg(name: str, text: str | bytes):  # type: ignore[no-untyped-def]
         def make(d: Path) -> None:

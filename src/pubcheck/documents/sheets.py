@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,19 @@ def check_workbook(data: bytes, suffix: str, limits: Limits = DEFAULT) -> None:
     each sheet's extent (last row and column with a cell; XLSX also its declared dimension),
     read by streaming the inflated XML with bounded memory. Raises InputLimit, or
     zipfile.BadZipFile for a file that is not a ZIP."""
+    import struct
+    import zipfile
+
+    try:
+        _check_zip(data, suffix, limits)
+    except (InputLimit, zipfile.BadZipFile):
+        raise
+    except (ValueError, OSError, EOFError, KeyError, IndexError, NotImplementedError, RuntimeError, struct.error,
+            zlib.error) as exc:  # what zipfile raises on a corrupt directory, an encrypted or broken member
+        raise zipfile.BadZipFile(f"not a readable ZIP file ({type(exc).__name__}: {exc})") from exc
+
+
+def _check_zip(data: bytes, suffix: str, limits: Limits) -> None:
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -167,7 +181,7 @@ def _members(z, info, limits: Limits):  # type: ignore[no-untyped-def]
     read = 0
     tail = b""
     with z.open(info) as fh:
-        while chunk := fh.read(_CHUNK):
+        while chunk := _read(fh, info.filename):
             read += len(chunk)
             if read > info.file_size or read > limits.bytes:
                 raise InputLimit("bytes", min(limits.bytes, info.file_size),
@@ -181,6 +195,15 @@ def _members(z, info, limits: Limits):  # type: ignore[no-untyped-def]
             if len(tail) > _CHUNK:  # one tag of a megabyte: not a spreadsheet's
                 raise InputLimit("bytes", _CHUNK, "an XML tag longer than 1 MiB", info.filename)
     yield tail
+
+
+def _read(fh, name: str) -> bytes:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    try:
+        return fh.read(_CHUNK)
+    except (zlib.error, EOFError) as exc:  # a corrupt member: the file is not a readable workbook
+        raise zipfile.BadZipFile(f"{name}: {exc}") from exc
 
 
 def _check_extent(rows: int, cols: int, where: str, limits: Limits) -> None:

@@ -358,7 +358,8 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
             iv = rounding_interval(value, step)
             if unit == "count":
                 iv = count_interval(value, step)
-                iv = Interval(max(0.0, iv.lo), iv.hi)
+                if value >= 0:  # a count is not negative; a printed change of a count may be
+                    iv = Interval(max(0.0, iv.lo), iv.hi)
             key = Key()
             if ind is not None:
                 if is_sample:
