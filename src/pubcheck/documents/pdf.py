@@ -113,6 +113,16 @@ def _bounded_inflation(limit: int):  # type: ignore[no-untyped-def]
 
 def to_document(path: Path, shown: str, data: bytes, limits: Limits = DEFAULT) -> Document:
     """The Document for a PDF: its text lines in reading order, tables as tab-separated rows."""
+    try:
+        return _read(shown, data, limits)
+    except Exception as exc:  # pdfplumber wraps what pdfminer raises: a budget stays a budget
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], InputLimit) else exc.__cause__
+        if isinstance(cause, InputLimit) and not isinstance(exc, InputLimit):
+            raise cause from None
+        raise
+
+
+def _read(shown: str, data: bytes, limits: Limits) -> Document:
     lines: list[_Line] = []
     empty: list[int] = []
     chars = 0
