@@ -7,11 +7,12 @@ Each source is served from the cache when the cached copy can be trusted (its sh
 the manifest's, or, when the manifest has none, the one recorded when it was fetched), and
 otherwise downloaded: connect/read timeouts, bounded retries with exponential backoff (on
 connection errors, timeouts, truncated bodies and 5xx; never on 4xx) within an overall
-deadline per source (a server trickling a byte now and then cannot hold it), redirects followed
-by hand (same host and port only unless allowed; http to https on the default ports is the same), a content-type check before the body is read, a size
-limit while streaming, and an atomic write (temp file in the cache dir, fsync, verify,
-os.replace) inside the cache folder only: a manifest's file name is a plain name of at most
-200 bytes without folders or control characters. A body whose sha256 differs from the manifest is kept aside as
+deadline per source (a server trickling a byte now and then cannot hold it), redirects
+followed by hand (same host and port only unless allowed; http to https on the default ports
+is the same), a content-type check before the body is read, a size limit while streaming, and
+an atomic write (temp file in the cache dir, fsync, verify, os.replace) inside the cache folder
+only: a manifest's file name is a plain name of at most 200 bytes without folders or control
+characters. A body whose sha256 differs from the manifest is kept aside as
 ``<file>.rejected`` and reported; the earlier cached copy, if any, stays.
 
 Problems are pubcheck Findings (fetch-error, fetch-checksum, fetch-content-type,

@@ -218,7 +218,10 @@ def read_one(p: Path, shown: str, entry: dict | None, has_manifest: bool,
             doc = convert(p, shown, data, limits)
         except InputLimit:
             raise
-        except Exception as exc:  # a broken PDF/HTML/sheet is a finding, the others go on
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a broken PDF/HTML/sheet is a finding, the others go on
+            # (BaseException: a Rust panic in python-calamine is one)
             return None, [Finding(
                 check="unreadable-input", severity="error",
                 message=f"{shown} could not be read as {p.suffix.lstrip('.').upper()} "
