@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import tempfile
 import threading
 import time
@@ -395,7 +396,7 @@ class _Downloader:
         size = 0
         # A server sending a byte now and then never trips the read timeout: at the deadline the
         # response is closed under the read, which then fails and is reported as late.
-        watchdog = threading.Timer(max(self.left(), 0.0), resp.close)
+        watchdog = threading.Timer(max(self.left(), 0.0), _cut, (resp,))
         watchdog.daemon = True
         watchdog.start()
         try:
@@ -443,6 +444,20 @@ class _Downloader:
         finally:
             watchdog.cancel()
         return tmp, size, h.hexdigest(), resp.headers, url
+
+
+def _cut(resp: requests.Response) -> None:
+    """End a response being read in another thread: shut its socket down (closing the file
+    object alone does not wake a blocked read)."""
+    for reach in (lambda: resp.raw._fp.fp.raw._sock, lambda: resp.raw._connection.sock):  # http.client, urllib3
+        try:
+            sock = reach()
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+                break
+        except Exception:  # noqa: BLE001, S112 - not this way: try the next, then closing is all there is
+            continue
+    resp.close()
 
 
 def _fetch_one(dl: _Downloader, src: Source, *, retries: int, backoff: float) -> tuple[FetchItem, list[Finding]]:
