@@ -54,9 +54,15 @@ class Extraction:
     notes: list[Finding] = field(default_factory=list)  # how the document was read (long lines split)
 
 
+_LAST_BREAK = re.compile(r"(?s).*[^\w.,]")  # up to the last character that is not part of a word or number
+_TOKEN_RUN = re.compile(r"[\w.,]*")
+
+
 def windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
-    """`text` as spans of at most `size` characters, cut after a sentence's end where there is
-    one in the second half of a window, else after a space, else at `size` (one span for short text)."""
+    """`text` as spans of about `size` characters: cut after a sentence's end in the second half of
+    a window, else after the last break between words or numbers (a space), else after the word or
+    number that crosses the limit (never inside one: a cut number would become two figures). One
+    span for short text."""
     if len(text) <= size:
         return [(0, len(text))]
     ends = [m.end() for m in SENTENCE_END.finditer(text)]
@@ -67,9 +73,10 @@ def windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
         while k < len(ends) and ends[k] <= limit:
             k += 1
         cut = ends[k - 1] if k and ends[k - 1] > start + size // 2 else -1
-        if cut < 0:
-            space = text.rfind(" ", start + size // 2, limit)
-            cut = space + 1 if space >= 0 else limit
+        if cut < 0:  # after the last space or other break between words or numbers
+            m = _LAST_BREAK.match(text, start + size // 2, limit)
+            # no break at all: to the end of this run of one token's characters, never inside it
+            cut = m.end() if m else _TOKEN_RUN.match(text, limit).end()  # type: ignore[union-attr]
         out.append((start, cut))
         start = cut
     out.append((start, len(text)))
