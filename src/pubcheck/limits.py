@@ -64,7 +64,7 @@ DESCRIPTIONS = {
     "zip_members": "members of a ZIP file (XLSX, ODS)",
     "figures": "figures extracted from one document",
 }
-SIZES = {"memory", "bytes", "html_bytes"}  # accept K, M, G suffixes
+SIZES = {"memory", "bytes", "html_bytes", "text"}  # accept K, M, G suffixes (binary)
 NAMES = tuple(f.name for f in fields(Limits))
 DEFAULT = Limits()
 

@@ -113,7 +113,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also validate the figures extracted from the publications in DIR with the "
                         "suite checks/gx/published-figures.json (units, ranges, complete series)")  # fmt: skip
     _report_options(r)
-    _reading_options(r)
 
     sub.add_parser("rules", help="list the rules with their ids and what they check")
     return p
