@@ -247,7 +247,11 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
         base, _ = _num_or_word(digits)
         v = base * scale
         step = count_step(digits if digits[0].isdigit() else str(int(base)), scale)
-        iv = qualify(count_interval(v, step), v, q, "count")
+        if kind == "money" and scale == 1 and re.fullmatch(r"[\d,]+\.\d*0", digits):
+            # pounds and pence are written with two decimals: '£14.50' may be rounded to 10p
+            pence = digits.split(".", 1)[1].rstrip("0")
+            step = 10.0 ** -len(pence)
+        iv = qualify(count_interval(v, step) if step >= 1 else rounding_interval(v, step), v, q, "count")
         iv = Interval(max(iv.lo, 0.0), iv.hi)
         unit = "GBP" if kind == "money" else "count"
         return Figure(value=v, unit=unit, precision=step, interval=iv, text=text, location=loc,

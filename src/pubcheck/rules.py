@@ -314,6 +314,11 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
     matches the table only under another period label is a warning (period label does not
     match). Figures 'after controlling for' other factors are not compared with raw tables.
     """
+    from pubcheck.keys import load_vocabulary
+    from pubcheck.traced import pages_from, traced_findings
+
+    vocab = load_vocabulary()
+    yield from traced_findings(pages_from([(ex.document, ex.figures) for ex in corpus.extractions], vocab), vocab)
     for f in corpus.figures:
         if f.kind == "change" and f.low is not None and f.high is not None:
             yield from _check_change(corpus, f, f.key)  # self-contained: 'from A to B'
