@@ -340,7 +340,7 @@ def figure_period(s: Sentence, offset: int, end: int, reference: str | None) -> 
     right after it ('from 29% in the 3 years to 2016'): the sentence's period belongs to its
     end. A clause that speaks of a period pubcheck does not read ('in the most recent
     3-year period') leaves the figure undated."""
-    ps = _periods(s.text)
+    ps = all_ps = _periods(s.text)
     starts_change = bool(CHANGE_START.search(s.text[max(0, offset - 12) : offset]))
     # a period written right after a figure ('down from 90% in the 3 years to 2016') is that figure's
     ends = [o + len(f.text) for f, o in zip(s.figures, s.offsets, strict=True) if o != offset]
@@ -359,7 +359,7 @@ def figure_period(s: Sentence, offset: int, end: int, reference: str | None) -> 
         return best[1], "stated"
     if starts_change:
         return None, "the start of a change with no period of its own"
-    covered = [(a, b) for a, b, _n, _x in ps] + [(r.start, r.end) for r in find_relative(s.text)]
+    covered = [(a, b) for a, b, _n, _x in all_ps] + [(r.start, r.end) for r in find_relative(s.text)]
     for m in PERIOD_WORDS.finditer(s.text):
         if not any(a <= m.start() < b for a, b in covered):
             return None, f"its sentence names a period pubcheck does not read ('{m.group(0)}')"

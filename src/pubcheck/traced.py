@@ -50,16 +50,27 @@ def _words(path: str) -> list[str]:
     return [w for w in re.split(r"[_\-\s.]+", Path(path).stem.lower()) if w]
 
 
+def _core(words: list[str]) -> list[str]:
+    """A page's name without its trailing period or version words ('activity_2024' -> 'activity')."""
+    out = list(words)
+    while out and re.fullmatch(r"\d+|v\d+|\d{4}\w*|draft|final|revised|provisional", out[-1]):
+        out.pop()
+    return out
+
+
 def publication_groups(paths: Iterable[str], declared: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
-    """Each page's tables: by a shared beginning of the file names (two words at least, the
-    longest wins, ties join every page that shares it), plus the declared groups."""
+    """Each page's tables: those in its folder whose file names begin with the page's name
+    (its period words aside: `bulletin.html` and `bulletin_tables.xlsx`) or share at least
+    its first two words (`smc_entry_to_he_18-20_2024.md` and `smc_entry_to_he_by_seb_2024.csv`);
+    the page sharing the most words wins, and pages tied all take the table. Plus the groups a
+    pubcheck.toml declares."""
     paths = list(paths)
     pages = [p for p in paths if not p.lower().endswith(TABLE_SUFFIXES)]
     tables = [p for p in paths if p.lower().endswith(TABLE_SUFFIXES)]
     groups: dict[str, list[str]] = {p: [] for p in pages}
     for t in tables:
         tw = _words(t)
-        best, who = 1, []
+        best, who = 0, []
         for p in pages:
             if Path(p).parent != Path(t).parent:
                 continue
@@ -67,9 +78,12 @@ def publication_groups(paths: Iterable[str], declared: dict[str, list[str]] | No
             k = 0
             while k < min(len(tw), len(pw)) and tw[k] == pw[k]:
                 k += 1
+            core = _core(pw)
+            if k < 2 and not (core and k >= len(core)):
+                continue
             if k > best:
                 best, who = k, [p]
-            elif k == best and k > 1:
+            elif k == best:
                 who.append(p)
         for p in who:
             groups[p].append(t)
