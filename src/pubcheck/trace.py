@@ -352,7 +352,8 @@ def subject_phrases(text: str, offset: int, end: int) -> list[tuple[int, int]]:
 SAME = re.compile(r"\bthe same\s+(?:[\w-]+\s+){0,2}?(?:backgrounds?|groups?|class|period|age|sex|area|region)\b", re.I)
 
 
-def unread_modifiers(text: str, spans: list[tuple[int, int]], read: list[tuple[int, int]]) -> list[str]:
+def unread_modifiers(text: str, spans: list[tuple[int, int]], read: list[tuple[int, int]],
+                     universe_words: frozenset[str] = frozenset()) -> list[str]:  # fmt: skip
     """Modifiers in the subject that no qualifier, label or period accounts for ('from the
     same background' refers back to a qualifier already read, so it is read)."""
     out = []
@@ -368,6 +369,8 @@ def unread_modifiers(text: str, spans: list[tuple[int, int]], read: list[tuple[i
                 continue
             if any(x < cb and ca < y for x, y in read):
                 continue
+            if universe_words and all(w in FILLER or w in universe_words for w in words):
+                continue  # the publication's own population ('adults in families with dependent children')
             out.append(text[ca:cb].strip())
     return out
 
@@ -394,6 +397,7 @@ class Context:
     unit: str
     period_stated: bool = False  # written in the figure's own sentence or lead-in
     measure: frozenset[str] = frozenset()  # words that describe what the publication measures
+    universe_words: frozenset[str] = frozenset()  # words of the publication's own description
 
 
 def _chain(s: Sentence) -> list[Sentence]:
@@ -500,7 +504,8 @@ def trace(ctx: Context, tables: list[TTable], vocab: Vocabulary, universe: set[s
         if not _measures_agree(chain, mentions, ctx.measure | t.words()):
             why = "its sentence does not speak of what the table measures"
             continue
-        unread = unread_modifiers(s.text, subject, read + _population_spans(s.text, population or []))
+        unread = unread_modifiers(s.text, subject, read + _population_spans(s.text, population or []),
+                                  ctx.universe_words)
         if unread:
             why = f"its subject is narrowed by '{unread[0]}', which no label of the table names"
             continue

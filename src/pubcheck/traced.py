@@ -44,6 +44,7 @@ from pubcheck.trace import (
 )
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".ods")
+NARROWED = "its subject is narrowed by"
 
 
 def _words(path: str) -> list[str]:
@@ -157,6 +158,7 @@ class Page:
     tables: list[TTable]
     population: list[str]
     measure: frozenset[str]
+    universe: frozenset[str] = frozenset()  # every word of the page's title and description
 
 
 def traced_findings(pages: list[Page], vocab: Vocabulary) -> Iterator[Finding]:
@@ -170,7 +172,7 @@ def traced_findings(pages: list[Page], vocab: Vocabulary) -> Iterator[Finding]:
 
 
 def _ctx(page: Page, s: Sentence, o: int, end: int, period: str | None, stated: bool, unit: str) -> Context:
-    return Context(s, o, end, period, unit, stated, page.measure)
+    return Context(s, o, end, period, unit, stated, page.measure, page.universe)
 
 
 def _figure(page: Page, s: Sentence, f: Figure, o: int, vocab: Vocabulary) -> Iterator[Finding]:
@@ -183,8 +185,14 @@ def _figure(page: Page, s: Sentence, f: Figure, o: int, vocab: Vocabulary) -> It
         period, how = figure_period(s, o, end, page.passages.reference)
         if period is None:
             return
-        trs, _why = trace(_ctx(page, s, o, end, period, how in ("stated", "inherited"), f.unit), page.tables, vocab,
-                          set(), page.population)  # fmt: skip
+        trs, why = trace(_ctx(page, s, o, end, period, how in ("stated", "inherited"), f.unit), page.tables, vocab,
+                         set(), page.population)  # fmt: skip
+        if not trs and why.startswith(NARROWED):
+            yield Finding(
+                check="not-compared", severity="info",
+                message=f"not compared: {f.text.strip()} with the tables of its page: {why}.",
+                expected="a key pubcheck reads in full", found=why, interval=None, locations=(f.location,),
+            )  # fmt: skip
         if trs and not any(tr.cell.interval.overlaps(f.interval) for tr in trs):
             tr = trs[0]
             yield Finding(
@@ -397,6 +405,7 @@ def pages_from(docs: list[tuple[Document, list[Figure]]], vocab: Vocabulary,
                 table_cache[t] = tables_of(by_path[t][0], vocab)
             tables += table_cache[t]
         passages = read_passages(doc.lines, figs)
-        pages.append(Page(doc, figs, passages, tables, population_of(doc.lines),
-                          frozenset(measure_words(publication_measure(doc.lines)))))  # fmt: skip
+        described = publication_measure(doc.lines)
+        pages.append(Page(doc, figs, passages, tables, population_of(doc.lines), frozenset(measure_words(described)),
+                          frozenset(re.findall(r"[a-z]+", described.lower()))))  # fmt: skip
     return pages

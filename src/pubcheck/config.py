@@ -1,0 +1,162 @@
+"""A publication team's own configuration: `pubcheck.toml` in the checked folder, or the file
+`--config` names.
+
+With no configuration the general rules run on any publication: statement arithmetic,
+tables, prose traced to the tables published with it by keys read from the text. A
+configuration adds what only its team knows:
+
+    [registry]                      # indicators and the patterns that link figures to them
+    linking = ["linking.toml"]      # files in the format of checks/sjof/linking.toml
+    indicators = "indicators.toml"  # the indicator registry (definitions, sources, rounding)
+
+    [[group]]                       # a page and its tables, when their names do not say so
+    page = "bulletin.html"
+    tables = ["annex_tables.xlsx"]
+
+    [[table]]                       # roles of a table's columns and rows
+    file = "exclusions*.csv"        # a file name or glob
+    totals = ["All schools"]        # labels that are the total of their dimension
+    rates = [{ rate = "perm_excl_rate", numerator = "perm_excl", denominator = "headcount", per = 100 }]
+
+    [qualifiers.dimension.tenure]   # breakdowns, in the format of checks/qualifiers.toml
+    values.social_renters = ["social renters?", "social housing"]
+
+    [quantifiers.qualifiers.nearly] # bands, in the format of checks/quantifiers.toml
+    below = 5.0
+
+Paths are relative to the configuration file. Unknown keys are errors, so a typo never
+silently turns a check off.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pubcheck.model import InputError
+from pubcheck.paths import checks_path
+
+CONFIG_NAME = "pubcheck.toml"
+KNOWN = {"registry", "group", "table", "qualifiers", "quantifiers", "pubcheck"}
+
+
+@dataclass(frozen=True)
+class RateRole:
+    rate: str
+    numerator: str
+    denominator: str
+    per: float = 100.0
+
+
+@dataclass(frozen=True)
+class TableRoles:
+    file: str  # a file name or glob
+    totals: tuple[str, ...] = ()
+    rates: tuple[RateRole, ...] = ()
+
+    def applies(self, path: str) -> bool:
+        return fnmatch.fnmatch(Path(path).name, self.file)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    linking: tuple[Path, ...] = ()
+    indicators: Path | None = None
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    tables: tuple[TableRoles, ...] = ()
+    qualifiers: dict[str, Any] = field(default_factory=dict)
+    quantifiers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_registry(self) -> bool:
+        return bool(self.linking)
+
+    def linking_files(self) -> tuple[str, ...]:
+        """The general linking rules (table patterns) and the registry's."""
+        return (str(checks_path("linking.toml")), *map(str, self.linking))
+
+    def roles_for(self, path: str) -> list[TableRoles]:
+        return [t for t in self.tables if t.applies(path)]
+
+    def describe(self) -> str:
+        return f"{self.path}" if self.path else "no pubcheck.toml (general rules only)"
+
+
+def find_config(target: Path, explicit: Path | None = None) -> Path | None:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise InputError(f"{explicit}: no such configuration file")
+        return explicit
+    folder = target if target.is_dir() else target.parent
+    p = folder / CONFIG_NAME
+    return p if p.is_file() else None
+
+
+def load_config(target: Path, explicit: Path | None = None) -> Config:
+    path = find_config(target, explicit)
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc})") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc})") from exc
+    unknown = set(data) - KNOWN
+    if unknown:
+        raise InputError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(KNOWN))}")
+    base = path.parent
+
+    def rel(p: Any, where: str) -> Path:
+        if not isinstance(p, str):
+            raise InputError(f"{path}: {where} must be a path (a string), not {type(p).__name__}")
+        q = (base / p).resolve()
+        if not q.is_file():
+            raise InputError(f"{path}: {where} names {p}, which does not exist (looked for {q})")
+        return q
+
+    reg = data.get("registry", {})
+    _only(path, "registry", reg, {"linking", "indicators"})
+    linking = reg.get("linking", [])
+    if isinstance(linking, str):
+        linking = [linking]
+    links = tuple(rel(p, f"[registry] linking[{i}]") for i, p in enumerate(linking))
+    indicators = rel(reg["indicators"], "[registry] indicators") if "indicators" in reg else None
+    groups: dict[str, list[str]] = {}
+    for i, g in enumerate(data.get("group", [])):
+        _only(path, f"[[group]] #{i + 1}", g, {"page", "tables"})
+        if not isinstance(g.get("page"), str) or not isinstance(g.get("tables"), list):
+            raise InputError(f"{path}: [[group]] #{i + 1} needs page = \"file\" and tables = [\"file\", ...]")
+        groups.setdefault(g["page"], []).extend(str(t) for t in g["tables"])
+    tables = []
+    for i, t in enumerate(data.get("table", [])):
+        where = f"[[table]] #{i + 1}"
+        _only(path, where, t, {"file", "totals", "rates"})
+        if not isinstance(t.get("file"), str):
+            raise InputError(f"{path}: {where} needs file = \"name or glob\"")
+        rates = []
+        for j, r in enumerate(t.get("rates", [])):
+            _only(path, f"{where} rates[{j}]", r, {"rate", "numerator", "denominator", "per"})
+            try:
+                rates.append(RateRole(str(r["rate"]), str(r["numerator"]), str(r["denominator"]), float(r.get("per", 100))))
+            except KeyError as exc:
+                raise InputError(f"{path}: {where} rates[{j}] needs {exc.args[0]}") from exc
+        tables.append(TableRoles(t["file"], tuple(str(x) for x in t.get("totals", [])), tuple(rates)))
+    quals = data.get("qualifiers", {})
+    _only(path, "[qualifiers]", quals, {"dimension"})
+    quants = data.get("quantifiers", {})
+    _only(path, "[quantifiers]", quants, {"fractions", "ratios", "qualifiers"})
+    return Config(path, links, indicators, groups, tuple(tables), quals, quants)
+
+
+def _only(path: Path, where: str, table: Any, allowed: set[str]) -> None:
+    if not isinstance(table, dict):
+        raise InputError(f"{path}: {where} must be a table")
+    extra = set(table) - allowed
+    if extra:
+        raise InputError(f"{path}: {where} has unknown key(s) {', '.join(sorted(extra))}; "
+                         f"allowed: {', '.join(sorted(allowed))}")  # fmt: skip
