@@ -7,6 +7,7 @@ test: setup
 	.venv/bin/python -m pytest -q
 lint:
 	.venv/bin/ruff check src tests scripts
+	.venv/bin/lint-imports --no-logo
 	.venv/bin/ruff format --check src tests scripts || true
 figures:
 	.venv/bin/pubcheck figures published --format csv --output published/figures/figures.csv

@@ -5,7 +5,7 @@ writes it to a temporary Parquet file, and times on the same file:
 
   (a) hand   - a hand-written polars pass over the same rules: one `select` of violation
                counts, written out below (not derived from the contract);
-  (b) pubcheck - `pubcheck.contracts.validate_extract` (the pandera declarations compiled
+  (b) pubcheck - `pubcheck.extracts.contracts.validate_extract` (the pandera declarations compiled
                into one lazy query, plus failing-row samples and pandera's word on them);
   (c) pandera - pandera's own `schema.validate(df, lazy=True)` on the polars frame (the
                time includes reading the Parquet file, as (a) and (b) do).
@@ -147,7 +147,7 @@ def hand_pass(path: Path) -> dict[str, int]:
 
 def pubcheck_pass(path: Path) -> dict[str, int]:
     """(b) pubcheck: the contract compiled from its pandera declarations."""
-    from pubcheck.contracts import validate_extract
+    from pubcheck.extracts.contracts import validate_extract
 
     result = validate_extract(path, "reoffending")
     out = {k: v for k, v in result.counts.items() if v}
@@ -184,7 +184,7 @@ def child(engine: str, path: Path, rows: int, plant: int) -> None:
     if engine != "hand":  # imports (and pandera's lazy backend registration) are not part of the timing
         import pandera.polars as pa
 
-        import pubcheck.contracts  # noqa: F401
+        import pubcheck.extracts.contracts  # noqa: F401
 
         pa.DataFrameSchema({"x": pa.Column(int)}).validate(pl.DataFrame({"x": [1]}))
     t = time.perf_counter()

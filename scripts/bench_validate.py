@@ -103,7 +103,7 @@ def gx_cost(directory: Path, stem: str) -> dict[str, float]:
     import great_expectations  # noqa: F401
 
     t_import = time.perf_counter() - t0
-    from pubcheck.gx import read_suite, run_suite
+    from pubcheck.refresh.gx import read_suite, run_suite
 
     t1 = time.perf_counter()
     df = pl.read_parquet(directory / f"{stem}.parquet")

@@ -1,7 +1,7 @@
 """Build the refresh fixture pairs in fixtures/refresh/<case>/{previous,current}/ (issue 4).
 
 Deterministic (seeded): running it again reproduces the committed files byte for byte
-(tests/test_refresh.py checks). Every pair is a small slice of the bundled synthetic extracts
+(tests/refresh/test_gate.py checks). Every pair is a small slice of the bundled synthetic extracts
 in fixtures/extracts/: the previous extract is an accepted one; the current one adds the next
 period and, except in `clean`, plants exactly one defect.
 

@@ -1,7 +1,7 @@
 """(Re)generate a starting Great Expectations suite for each accepted extract.
 
 One suite per extract, ``checks/gx/<stem>.json``, from the extract as accepted and its contract
-(schemas/extracts.py), via pubcheck.gx.suite_from_extract (less observed value sets on the contract
+(schemas/extracts.py), via pubcheck.refresh.gx.suite_from_extract (less observed value sets on the contract
 key's columns: identities, not codes) and write_suite: pretty-printed JSON,
 sorted keys, one expectation an entry, for a data engineer to review and edit without Python.
 A new source gets its starting suite in one step:
@@ -64,7 +64,7 @@ def starting_suite(df, stem: str, *, row_tolerance: float = 0.2) -> dict:  # noq
     """gx.suite_from_extract, less the observed value sets of the contract key's columns: a key
     (deal_id, offender_id) holds identities, not codes, and a refresh brings new ones. A value
     set the contract declares for a key column stays."""
-    from pubcheck.gx import _contract_columns, suite_from_extract
+    from pubcheck.refresh.gx import _contract_columns, suite_from_extract
 
     suite = suite_from_extract(df, stem, row_tolerance=row_tolerance)
     contract, key = _contract_columns(stem)
@@ -82,7 +82,7 @@ def starting_suite(df, stem: str, *, row_tolerance: float = 0.2) -> dict:  # noq
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pubcheck.gx import write_suite
+    from pubcheck.refresh.gx import write_suite
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(

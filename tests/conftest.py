@@ -1,4 +1,5 @@
-"""Shared fixtures: a copy of the bundled publications with one planted change."""
+"""Shared fixtures for every tests/<stage>/ folder: a copy of the bundled publications with one
+planted change."""
 
 from __future__ import annotations
 

@@ -142,9 +142,10 @@ def load_config(target: Path, explicit: Path | None = None) -> Config:
         for j, r in enumerate(t.get("rates", [])):
             _only(path, f"{where} rates[{j}]", r, {"rate", "numerator", "denominator", "per"})
             try:
-                rates.append(RateRole(str(r["rate"]), str(r["numerator"]), str(r["denominator"]), float(r.get("per", 100))))
+                role = RateRole(str(r["rate"]), str(r["numerator"]), str(r["denominator"]), float(r.get("per", 100)))
             except KeyError as exc:
                 raise InputError(f"{path}: {where} rates[{j}] needs {exc.args[0]}") from exc
+            rates.append(role)
         tables.append(TableRoles(t["file"], tuple(str(x) for x in t.get("totals", [])), tuple(rates)))
     quals = data.get("qualifiers", {})
     _only(path, "[qualifiers]", quals, {"dimension"})

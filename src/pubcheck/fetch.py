@@ -33,8 +33,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from pubcheck.documents import InputError
-from pubcheck.model import Finding, Location
+from pubcheck.model import Finding, InputError, Location
 
 USER_AGENT = "pubcheck/0.1"
 MAX_REDIRECTS = 5

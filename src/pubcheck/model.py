@@ -249,3 +249,7 @@ class Finding:
     def sort_key(self) -> tuple[Any, ...]:
         first = self.locations[0] if self.locations else Location("", 0, "")
         return (first.document, first.line, -SEVERITY_RANK[self.severity], self.check)
+
+
+class InputError(Exception):
+    """Bad usage or unreadable input: reported with a clear message, exit code 2."""

@@ -1,0 +1,322 @@
+"""The command line: parse, call the library, render. Exit codes:
+0 no finding at or above --fail-on; 1 findings; 2 bad usage or unreadable input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from pubcheck import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def _default_published() -> Path:
+    from pubcheck.paths import published_dir
+
+    d = published_dir()
+    if d is None:
+        raise SystemExit("pubcheck: no DIR given and the bundled published/ folder was not found")
+    return d
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one clear line
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"pubcheck: error: {message}\n")
+        raise SystemExit(EXIT_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="pubcheck",
+        description="Check published statistics: extract every figure from the documents and "
+                    "report the discrepancies (arithmetic, bases, counts vs percentages, inverse "
+                    "rates, prose vs tables, across documents, verbal quantifiers, missing-data "
+                    "bounds, units).",
+    )  # fmt: skip
+    p.add_argument("--version", action="version", version=f"pubcheck {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="check the publications in DIR and report discrepancies",
+                       description="Check the publications in DIR (default: the bundled "
+                                   "published/ folder) and report every discrepancy.")  # fmt: skip
+    c.add_argument("dir", nargs="?", type=Path, help="folder (or one file) of publications")
+    _report_options(c)
+    c.add_argument("--select", help="comma-separated rule ids to run (default: all)")
+    c.add_argument("--ignore", help="comma-separated rule ids to skip")
+    c.add_argument("--extracts", type=Path, metavar="DIR",
+                   help="also validate the source extracts in DIR and recompute every figure from them")
+
+    v = sub.add_parser("validate", help="validate source extracts and recompute the published figures",
+                       description="Validate each extract in EXTRACTS_DIR (default: the bundled "
+                                   "fixtures/extracts/) against its Pandera contract, recompute every "
+                                   "published figure linked to an indicator the extracts cover, and "
+                                   "report each figure the extracts do not support.")  # fmt: skip
+    v.add_argument("extracts", nargs="?", type=Path, metavar="EXTRACTS_DIR",
+                   help="folder of extracts (<stem>.parquet or <stem>.csv)")
+    v.add_argument("--published", type=Path, metavar="DIR",
+                   help="publications to compare with (default: the bundled published/)")
+    _report_options(v)
+
+    f = sub.add_parser("figures", help="list every figure extracted from the publications",
+                       description="List every figure in DIR (default: the bundled published/) "
+                                   "with its document, line, value, unit, precision, qualifier "
+                                   "and linked indicator.")  # fmt: skip
+    f.add_argument("dir", nargs="?", type=Path, help="folder (or one file) of publications")
+    f.add_argument("--format", choices=["console", "json", "csv"], default="console")
+    f.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+    f.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    fe = sub.add_parser("fetch", help="download the sources in a manifest into a local cache",
+                        description="Download the publications and tables listed in a sources manifest "
+                                    "(timeouts, retries, size/type/checksum checks) into a cache folder. "
+                                    "--offline never touches the network.")  # fmt: skip
+    fe.add_argument("--manifest", type=Path, default=Path("published/sources.json"), metavar="PATH",
+                    help="sources manifest (JSON; default: published/sources.json)")  # fmt: skip
+    fe.add_argument("--cache", type=Path, default=Path(".pubcheck-cache"), metavar="DIR",
+                    help="cache folder (default: .pubcheck-cache)")  # fmt: skip
+    fe.add_argument("--offline", action="store_true", help="never touch the network; serve from the cache")
+    fe.add_argument("--timeout", type=float, default=10.0, help="connect and read timeout in seconds (default: 10)")
+    fe.add_argument("--retries", type=int, default=3, help="retries on connection errors, timeouts, 5xx (default: 3)")
+    fe.add_argument("--max-bytes", type=int, default=50_000_000, help="size limit per file (default: 50000000)")
+    fe.add_argument("--allow-cross-host", action="store_true", help="follow redirects to other hosts")
+    _report_options(fe, gate=False)
+
+    r = sub.add_parser("refresh", help="gate a new extract against the previous accepted one",
+                       description="Check the extracts in --current against the previous accepted ones in "
+                                   "--previous: intake, contracts, the Great Expectations checkpoint, and "
+                                   "the refresh rules (row counts, category mix, revised history, rate "
+                                   "shifts). Nothing is written into either folder.")  # fmt: skip
+    r.add_argument("--previous", type=Path, required=True, metavar="DIR", help="the previous accepted extracts")
+    r.add_argument("--current", type=Path, required=True, metavar="DIR", help="the new extracts")
+    r.add_argument("--data-docs", type=Path, metavar="DIR", help="write GX Data Docs (HTML) into DIR")
+    r.add_argument("--state-dir", type=Path, default=Path(".gx-state"), metavar="DIR",
+                   help="where GX keeps its project state (default: .gx-state)")  # fmt: skip
+    r.add_argument("--suites", type=Path, metavar="DIR",
+                   help="hand-edited GX suites <stem>.json (default: checks/gx/); else generated from --previous")
+    r.add_argument("--published", type=Path, metavar="DIR",
+                   help="also validate the figures extracted from the publications in DIR with the "
+                        "suite checks/gx/published-figures.json (units, ranges, complete series)")  # fmt: skip
+    _report_options(r)
+
+    sub.add_parser("rules", help="list the rules with their ids and what they check")
+    return p
+
+
+def _report_options(p: argparse.ArgumentParser, *, gate: bool = True) -> None:
+    """The report options check, validate, refresh and fetch share (gate: --fail-on and
+    --no-progress too)."""
+    p.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"],
+                   default="console", help="report format (default: console)")  # fmt: skip
+    p.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+    if gate:
+        p.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
+                       help="exit 1 when a finding at or above this severity exists (default: error)")  # fmt: skip
+        p.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "figures":
+            return _figures(args)
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "fetch":
+            return _fetch(args)
+        if args.command == "refresh":
+            return _refresh(args)
+        if args.command == "rules":
+            return _rules()
+    except KeyboardInterrupt:
+        sys.stderr.write("pubcheck: interrupted\n")
+        return 130
+    except Exception as exc:
+        from pubcheck.model import InputError
+
+        if getattr(args, "debug", False):
+            raise
+        if isinstance(exc, InputError):
+            sys.stderr.write(f"pubcheck: {exc}\n")
+            return EXIT_INPUT
+        sys.stderr.write(f"pubcheck: internal error: {type(exc).__name__}: {exc} "
+                         "(run with --debug for the traceback)\n")  # fmt: skip
+        return EXIT_INPUT
+    return EXIT_INPUT
+
+
+def _ids(text: str | None) -> set[str] | None:
+    if not text:
+        return None
+    from pubcheck.publication.registry import registered
+
+    known = registered()
+    ids = {t.strip() for t in text.split(",") if t.strip()}
+    unknown = ids - set(known)
+    if unknown:
+        from pubcheck.model import InputError
+
+        raise InputError(f"unknown rule id(s): {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(known)}")  # fmt: skip
+    return ids
+
+
+def _out_console(path: Path | None) -> tuple[Console, object | None]:
+    if path is None:
+        return Console(soft_wrap=False), None
+    try:
+        fh = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        from pubcheck.model import InputError
+
+        raise InputError(f"cannot write the report to {path}: {exc.strerror}") from exc
+    return Console(file=fh, width=120, no_color=True, force_terminal=False), fh
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pubcheck.model import InputError
+
+    target = args.dir or _default_published()
+    if not target.exists():
+        raise InputError(f"{target}: no such file or directory")
+    select, ignore = _ids(args.select), _ids(args.ignore)
+    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pubcheck.extracts.validate import bundled_extracts
+    from pubcheck.model import InputError
+
+    target = args.published or _default_published()
+    if not target.exists():
+        raise InputError(f"{target}: no such file or directory")
+    extracts = args.extracts or bundled_extracts()
+    return _run_and_render(args, target, extracts=extracts, publication_rules=False)
+
+
+def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # type: ignore[no-untyped-def]
+    from pubcheck.cli.pipeline import check
+
+    err = Console(stderr=True)
+    show = not args.no_progress and err.is_terminal
+    if show:
+        with err.status("pubcheck: reading documents") as status:
+            report = check(target, progress=lambda msg: status.update(f"pubcheck: {msg}"), **kw)
+    else:
+        report = check(target, **kw)
+    _render(report, args)
+    if args.output is not None:
+        s = report.summary()
+        err.print(f"pubcheck: wrote {args.format} report to {args.output} "
+                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)")  # fmt: skip
+    if report.unreadable:
+        err.print(f"pubcheck: could not read {', '.join(report.unreadable)} (see the report)")
+        return EXIT_INPUT
+    return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from pubcheck.fetch import fetch_sources
+    from pubcheck.model import InputError
+    from pubcheck.report import Report
+
+    if args.retries < 0 or args.timeout <= 0 or args.max_bytes <= 0:
+        raise InputError("--retries must be >= 0, --timeout and --max-bytes > 0")
+    result = fetch_sources(args.manifest, args.cache, offline=args.offline, timeout=args.timeout,
+                           retries=args.retries, max_bytes=args.max_bytes,
+                           allow_cross_host=args.allow_cross_host)  # fmt: skip
+    err = Console(stderr=True)
+    for item in result.items:
+        d = item.to_dict()
+        err.print(f"pubcheck fetch: {d['id']}: {d['status']} ({d.get('bytes') or 0:,} bytes) {d['url']}")
+    _render(Report(str(args.manifest), [], list(result.findings)), args)
+    return EXIT_FINDINGS if result.findings else EXIT_OK
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from pubcheck.refresh import run_refresh
+
+    err = Console(stderr=True)
+    kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites}
+    if not args.no_progress and err.is_terminal:
+        with err.status("pubcheck refresh") as status:
+            report = run_refresh(args.previous, args.current,
+                                 progress=lambda msg: status.update(f"pubcheck refresh: {msg}"), **kw)  # fmt: skip
+    else:
+        report = run_refresh(args.previous, args.current, **kw)
+    if args.published is not None:
+        from pubcheck.model import InputError
+        from pubcheck.paths import checks_path
+        from pubcheck.refresh.published_suites import published_figures, validate_published_figures
+
+        if not args.published.exists():
+            raise InputError(f"{args.published}: no such file or directory")
+        report.findings += validate_published_figures(
+            published_figures(args.published), checks_path("gx/published-figures.json"),
+            project_dir=args.state_dir,
+        )  # fmt: skip
+    _render(report, args)
+    if args.data_docs is not None:
+        index = getattr(report, "docs_index", None)
+        err.print(f"pubcheck: Data Docs written to {index or args.data_docs}")
+    if args.output is not None:
+        s = report.summary()
+        err.print(f"pubcheck: wrote {args.format} report to {args.output} "
+                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)")  # fmt: skip
+    return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
+
+
+def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+    """Write the report in --format to --output (or stdout)."""
+    from pubcheck.report import RENDERERS
+
+    console, fh = _out_console(args.output)
+    try:
+        RENDERERS[args.format](report, console)
+    finally:
+        if fh is not None:
+            fh.close()  # type: ignore[attr-defined]
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from pubcheck.documents.load import load_documents
+    from pubcheck.figures.extract import extract
+    from pubcheck.model import InputError
+    from pubcheck.report.figures import render_figures
+
+    target = args.dir or _default_published()
+    if not target.exists():
+        raise InputError(f"{target}: no such file or directory")
+    loaded = load_documents(target, display_root=Path.cwd())
+    figures = [f for d in loaded.documents for f in extract(d).figures]
+    console, fh = _out_console(args.output)
+    try:
+        render_figures(figures, args.format, console)
+    finally:
+        if fh is not None:
+            fh.close()  # type: ignore[attr-defined]
+    for f in loaded.findings:
+        if f.severity == "error":
+            sys.stderr.write(f"pubcheck: {f.message}\n")
+    return EXIT_INPUT if loaded.unreadable else EXIT_OK
+
+
+def _rules() -> int:
+    from pubcheck.publication.registry import registered
+
+    console = Console()
+    for rid, r in registered().items():
+        first = r.doc.split("\n\n")[0].replace("\n", " ")
+        console.print(f"[bold]{rid}[/] ({r.name}): {first}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""`pubcheck check` and `pubcheck validate` as one composition of the stages:
+
+    documents -> figures -> publication rules (-> extracts, when asked) -> Report
+
+With cli/commands this is the only module that knows every stage; the stages below know only
+the ones beneath them (see [tool.importlinter] in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pubcheck.documents.load import load_documents
+from pubcheck.figures.extract import Extraction, extract
+from pubcheck.model import Finding
+from pubcheck.publication.corpus import Corpus
+from pubcheck.publication.registry import dedupe, filter_findings, registered, run_rules
+from pubcheck.report import DocumentSummary, Report
+
+
+def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | None = None,
+          progress=None, extracts: Path | None = None,
+          publication_rules: bool = True) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
+    """Run every registered rule over the publications in `target` (a folder or a file);
+    with `extracts`, also validate the extracts there and recompute every published figure
+    from them (`publication_rules=False` runs only that: `pubcheck validate`)."""
+    loaded = load_documents(target, display_root=Path.cwd())
+    extractions: list[Extraction] = []
+    findings: list[Finding] = list(loaded.findings)
+    for doc in loaded.documents:
+        if progress:
+            progress(f"extracting {doc.path}")
+        try:
+            extractions.append(extract(doc))
+        except Exception as exc:  # an extraction bug must not hide other documents
+            findings.append(Finding(
+                check="extraction-error", severity="error",
+                message=f"{doc.path}: figures could not be extracted ({type(exc).__name__}: "
+                        f"{exc}); other documents were checked.",
+                expected="extraction to succeed", found=type(exc).__name__, locations=(),
+            ))  # fmt: skip
+    if progress:
+        progress("running rules")
+    corpus = Corpus(extractions)
+    rules: list[str] = []
+    if publication_rules:
+        findings += run_rules(corpus, select=select, ignore=ignore)
+        rules = list(registered())
+    summaries: list = []
+    comparisons: list = []
+    if extracts is not None:
+        from pubcheck.extracts.validate import run_extracts
+
+        more, summaries, comparisons = run_extracts(extracts, corpus, progress)
+        findings = dedupe(findings + filter_findings(more, select, ignore))
+    docs = [DocumentSummary(e.document.path, e.document.sha256, len(e.figures), len(e.tables),
+                            e.document.manifest_id) for e in extractions]  # fmt: skip
+    return Report(str(target), docs, findings, loaded.unreadable, extractions, summaries, comparisons,
+                  rules=rules)

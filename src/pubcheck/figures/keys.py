@@ -1,0 +1,474 @@
+"""Keys from the text: what a prose figure is about, read from its own words.
+
+A figure's key is the population and every qualifier that narrows it (sex, age, ethnic
+group, area, free school meals, socio-economic background, disability, ...), its period and
+its unit. The qualifier vocabulary is data (`checks/qualifiers.toml`, extended by a
+publication's `pubcheck.toml`); an indicator registry may refine a key but is not needed
+to make one.
+
+The text is read as passages: paragraphs (joined across hard-wrapped lines), their
+sentences, bullets with the lead-in line they hang from ("In the 3 years to 2024:"), and
+sentences that continue the one before ("This was higher than ...", "It went up by ...",
+"these percentages went up to 49% and 25% respectively"). A sentence inherits its
+antecedent's period and qualifiers only when it continues it; a figure never takes its
+period from a neighbouring sentence about another period.
+
+Within a sentence that names several values of one dimension ("52% of pupils eligible for
+free school meals and 72% of non-eligible pupils"), each figure takes the value written
+beside it; a value named once is shared by every figure of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pubcheck.figures.periods import find_periods, find_relative, period_sort_key, reference_period
+from pubcheck.model import Figure
+from pubcheck.paths import checks_path
+
+# ----------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    heads: tuple[re.Pattern[str], ...]
+    values: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    dimensions: dict[str, Dimension]
+
+    def canonical(self, text: str) -> list[tuple[str, str]]:
+        """(dimension, value) pairs a short label names ('Lower working (%)' -> seb and
+        occupation lower_working; 'FSM-eligible pupils (%)' -> fsm/fsm; 'state-funded
+        secondary' -> school/secondary). A label naming values of two different dimensions
+        ('White British boys') has no single reading and is matched word for word."""
+        t = clean_label(text)
+        ms = find_mentions(t, self)
+        if len(ms) != 1:
+            return []
+        return list(ms[0].readings)
+
+
+def _compile(pats: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(rf"(?<![\w-])(?:{p})(?![\w])", re.I) for p in pats)
+
+
+def vocabulary_from(data: dict) -> Vocabulary:
+    dims: dict[str, Dimension] = {}
+    for name, spec in data.get("dimension", {}).items():
+        values = tuple((v, _compile(list(p))) for v, p in spec.get("values", {}).items())
+        dims[name] = Dimension(name, _compile(list(spec.get("heads", []))), values)
+    return Vocabulary(dims)
+
+
+@lru_cache(maxsize=8)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    p = Path(path) if path else checks_path("qualifiers.toml")
+    return vocabulary_from(tomllib.loads(p.read_text(encoding="utf-8")))
+
+
+UNIT_WORDS = re.compile(r"\((?:%|£|per cent|percent|percentage|number|count|rate|n)\)|%|£", re.I)
+TOTAL_LABEL = re.compile(r"^(?:total|all(?:\s+\w+){0,2}|overall|both sexes|persons|all persons)$", re.I)
+
+
+def clean_label(text: str) -> str:
+    """'Lower working (%)' -> 'lower working'; 'perm_excl_rate' -> 'perm excl rate'."""
+    t = UNIT_WORDS.sub(" ", text)
+    t = re.sub(r"[_\s]+", " ", t).strip(" :-").lower()
+    return t
+
+
+def is_total_label(text: str) -> bool:
+    return bool(TOTAL_LABEL.match(clean_label(text)))
+
+
+# ----------------------------------------------------------------------------- mentions
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A qualifier named in the text: its candidate (dimension, value) readings, its span,
+    and the noun written right after it ('background', 'occupation')."""
+
+    start: int
+    end: int
+    text: str
+    readings: tuple[tuple[str, str], ...]
+    head: str = ""
+
+    def dims(self) -> set[str]:
+        return {d for d, _ in self.readings}
+
+    def value_in(self, dim: str) -> str | None:
+        return next((v for d, v in self.readings if d == dim), None)
+
+
+HEAD_AFTER = re.compile(r"^[\s-]*(?:class\s+)?([a-z]+(?:\s+[a-z]+)?)", re.I)
+
+
+def find_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
+    """Every qualifier mention, longest first where they overlap; a span two dimensions
+    both name ('higher professional': background or occupation) keeps both readings, and
+    the noun after it, when one of the dimensions claims it, decides."""
+    hits: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for dim in vocab.dimensions.values():
+        for value, pats in dim.values:
+            for p in pats:
+                for m in p.finditer(text):
+                    if m.end() > m.start():
+                        hits.setdefault((m.start(), m.end()), []).append((dim.name, value))
+    taken = [False] * (len(text) + 1)
+    out: list[Mention] = []
+    for (a, b), readings in sorted(hits.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
+        if any(taken[a:b]):
+            continue
+        taken[a:b] = [True] * (b - a)
+        seen: list[tuple[str, str]] = []
+        for r in readings:
+            if r not in seen:
+                seen.append(r)
+        hm = HEAD_AFTER.match(text[b : b + 40])
+        head = hm.group(1).lower() if hm else ""
+        if len({d for d, _ in seen}) > 1 and head:
+            claimed = [r for r in seen if any(p.match(head) for p in vocab.dimensions[r[0]].heads)]
+            if claimed:
+                seen = claimed
+        out.append(Mention(a, b, text[a:b], tuple(seen), head))
+    out += _ellipses(text, out, vocab)
+    return sorted(out, key=lambda m: m.start)
+
+
+ELLIPSIS = re.compile(r"\b([a-z]+)\s+(?:and|or)\s+$", re.I)
+
+
+def _ellipses(text: str, found: list[Mention], vocab: Vocabulary) -> list[Mention]:
+    """'higher and lower professional occupations' names 'higher professional' as well as
+    'lower professional': a word joined by and/or to a mention's first word, which with the
+    mention's other words makes another value of the same dimension."""
+    out = []
+    for m in found:
+        words = m.text.split()
+        if len(words) < 2:
+            continue
+        e = ELLIPSIS.search(text[max(0, m.start - 30) : m.start])
+        if e is None:
+            continue
+        candidate = " ".join([e.group(1)] + words[1:])
+        readings = []
+        for d, _v in m.readings:
+            for value, pats in vocab.dimensions[d].values:
+                if any(p.fullmatch(candidate) for p in pats):
+                    readings.append((d, value))
+        if readings:
+            a = max(0, m.start - 30) + e.start(1)
+            out.append(Mention(a, a + len(e.group(1)), text[a : a + len(e.group(1))], tuple(readings), m.head))
+    return out
+
+
+# ----------------------------------------------------------------------------- passages
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9(\"“‘*£•])")
+BULLET = re.compile(r"^\s*(?:[*•\-–]|\d{1,2}[.)])\s+")
+HEADING = re.compile(r"^\s*(?:#{1,6}\s|\*\*[^*]+\*\*\s*$)")
+CONTINUES = re.compile(
+    r"^(?:this|these|that|those|it|they|its|their|the same|both|such)\b|\brespectively\b|\bthe same\b",
+    re.I,
+)
+RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: int  # offset in the paragraph text
+    paragraph: Paragraph
+    index: int
+    antecedent: Sentence | None = None  # the sentence it continues, or the lead-in of its bullet
+    figures: list[Figure] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)  # each figure's offset in `text`
+
+    @property
+    def continues(self) -> bool:
+        return self.antecedent is not None
+
+
+@dataclass
+class Paragraph:
+    text: str
+    first_line: int
+    line_starts: list[tuple[int, int]]  # (offset in text, line number)
+    sentences: list[Sentence] = field(default_factory=list)
+    bullet: bool = False
+    lead_in: bool = False  # ends with ':' and introduces the bullets below it
+
+    def offset(self, line: int, col: int) -> int | None:
+        for off, ln in self.line_starts:
+            if ln == line:
+                return off + col
+        return None
+
+
+def paragraphs(lines: list[str]) -> list[Paragraph]:
+    """Paragraphs of prose: runs of non-empty lines joined with a space (a sentence may be
+    wrapped across lines); bullets, headings and table rows stand alone."""
+    out: list[Paragraph] = []
+    cur: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if not cur:
+            return
+        text, starts, pos = "", [], 0
+        for ln, t in cur:
+            if text:
+                text += " "
+                pos += 1
+            starts.append((pos, ln))
+            text += t
+            pos += len(t)
+        out.append(Paragraph(text, cur[0][0], starts, bullet=bool(BULLET.match(cur[0][1]))))
+        cur.clear()
+
+    for i, line in enumerate(lines, start=1):
+        if not line.strip() or "\t" in line:
+            flush()
+            continue
+        if BULLET.match(line) or HEADING.match(line):
+            flush()
+            cur.append((i, line))
+            flush()
+            continue
+        cur.append((i, line))
+    flush()
+    for p in out:
+        p.lead_in = p.text.rstrip().endswith(":")
+    return out
+
+
+def split_sentences(p: Paragraph) -> None:
+    starts = [0] + [m.end() for m in SENTENCE_END.finditer(p.text)]
+    ends = [m.start() for m in SENTENCE_END.finditer(p.text)] + [len(p.text)]
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        if b > a:
+            p.sentences.append(Sentence(p.text[a:b], a, p, i))
+
+
+@dataclass
+class Passages:
+    """A document read as paragraphs and sentences, each prose figure placed in one."""
+
+    paragraphs: list[Paragraph]
+    reference: str | None
+    of_figure: dict[int, tuple[Sentence, int]]  # id(figure) -> (sentence, offset in it)
+
+    def sentence_of(self, f: Figure) -> tuple[Sentence, int] | None:
+        return self.of_figure.get(id(f))
+
+
+def read_passages(lines: list[str], figures: list[Figure]) -> Passages:
+    paras = paragraphs(lines)
+    for p in paras:
+        split_sentences(p)
+    # antecedents: a sentence that continues the one before; a bullet hangs from its lead-in
+    lead: Sentence | None = None
+    for p in paras:
+        if p.bullet and lead is not None and p.sentences:
+            p.sentences[0].antecedent = lead
+        elif not p.bullet:
+            lead = p.sentences[-1] if p.lead_in and p.sentences else None
+        for s in p.sentences[1:]:
+            prev = p.sentences[s.index - 1]
+            if CONTINUES.search(s.text.lstrip(" *•-")[:60]) or RESPECTIVELY.search(s.text):
+                s.antecedent = prev
+        if p.sentences and not p.bullet and p.sentences[0].antecedent is None:
+            pass
+    by_line: dict[int, Paragraph] = {}
+    for p in paras:
+        for _off, ln in p.line_starts:
+            by_line[ln] = p
+    placed: dict[int, tuple[Sentence, int]] = {}
+    for f in figures:
+        if f.kind == "cell":
+            continue
+        p = by_line.get(f.line)
+        if p is None:
+            continue
+        off = p.offset(f.line, f.span[0])
+        if off is None:
+            continue
+        for s in p.sentences:
+            if s.start <= off < s.start + len(s.text):
+                s.figures.append(f)
+                s.offsets.append(off - s.start)
+                placed[id(f)] = (s, off - s.start)
+                break
+    return Passages(paras, reference_period(lines), placed)
+
+
+# ----------------------------------------------------------------------------- periods of figures
+
+BASE_BEFORE = re.compile(
+    r"(?:since|compared (?:to|with)|in relation to|relative to|than|from|on|over)\s*(?:in\s+|the\s+)?$", re.I
+)
+
+
+def _periods(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, norm, is_base) for every period in a sentence."""
+    out = []
+    for p in find_periods(text):
+        before = text[max(0, p.start - 25) : p.start]
+        out.append((p.start, p.end, p.norm, bool(BASE_BEFORE.search(before))))
+    return out
+
+
+CHANGE_START = re.compile(r"\b(?:from|up from|down from)\s*$", re.I)
+PERIOD_WORDS = re.compile(r"\b(?:period|quarter|months?|decade|years?|cohort)\b", re.I)
+
+
+def figure_period(s: Sentence, offset: int, end: int, reference: str | None) -> tuple[str | None, str]:
+    """The period a figure is dated to and how: 'stated' (in its clause, the nearest that is
+    not a comparison base), 'inherited' (its lead-in or the sentence it continues),
+    'reference' (the publication's own period), or None with why.
+
+    The start of a change ('went up from 13% to 14%') is dated only by a period written
+    right after it ('from 29% in the 3 years to 2016'): the sentence's period belongs to its
+    end. A clause that speaks of a period pubcheck does not read ('in the most recent
+    3-year period') leaves the figure undated."""
+    ps = all_ps = _periods(s.text)
+    starts_change = bool(CHANGE_START.search(s.text[max(0, offset - 12) : offset]))
+    # a period written right after a figure ('down from 90% in the 3 years to 2016') is that figure's
+    ends = [o + len(f.text) for f, o in zip(s.figures, s.offsets, strict=True) if o != offset]
+    ps = [p for p in ps if not any(0 <= p[0] - e < 6 for e in ends) or 0 <= p[0] - end < 6]
+    best: tuple[float, str] | None = None
+    for a, b, norm, is_base in ps:
+        right_after = a >= end and a - end < 6
+        if starts_change and not right_after:
+            continue
+        if is_base and not right_after:
+            continue
+        d = offset - b if b <= offset else (a - end) * 0.8 if a >= end else 0.0
+        if best is None or d < best[0]:
+            best = (d, norm)
+    if best is not None:
+        return best[1], "stated"
+    if starts_change:
+        return None, "the start of a change with no period of its own"
+    covered = [(a, b) for a, b, _n, _x in all_ps] + [(r.start, r.end) for r in find_relative(s.text)]
+    for m in PERIOD_WORDS.finditer(s.text):
+        if not any(a <= m.start() < b for a, b in covered):
+            return None, f"its sentence names a period pubcheck does not read ('{m.group(0)}')"
+    ante = s.antecedent
+    while ante is not None:
+        own = [norm for _a, _b, norm, is_base in _periods(ante.text) if not is_base]
+        if own:
+            return (own[0], "inherited") if len(set(own)) == 1 else (None, "its lead-in names several periods")
+        ante = ante.antecedent
+    return reference, "reference"
+
+
+CHANGE_FROM = re.compile(r"\b(?:from|since|compared (?:with|to)|than(?: in)?|on)\s+(?:the\s+)?$", re.I)
+THIS_PERIOD = re.compile(r"\b(?:this|the same|that) (?:period|time)\b", re.I)
+
+
+@dataclass(frozen=True)
+class ChangeSpan:
+    """The two periods a change is between, and whether they are the edges of a span
+    ('over the last 10 years': the series' first and last points in it) or periods named
+    outright ('between the 3 years to 2016 and the 3 years to 2024')."""
+
+    start: str | None
+    end: str | None
+    edges: bool = False
+
+
+def change_periods(s: Sentence, reference: str | None) -> ChangeSpan:
+    """The periods a change statement spans: 'Between the 3 years to 2016 and the 3 years
+    to 2024', 'up from 0.17% in 2015/16' (to the publication's period), 'over the last 10
+    years', 'since 2014', 'from a year earlier'; else the periods of the sentences it
+    continues, in the order they were written ('In the 3 years to 2016, 44% ... In the 3
+    years to 2024, these percentages went up ... the gap went down from 29 to 23')."""
+    chain = [s]
+    ante = s.antecedent
+    while ante is not None and len(chain) < 4:
+        chain.append(ante)
+        ante = ante.antecedent
+    if THIS_PERIOD.search(s.text) and s.antecedent is None and s.index > 0:
+        chain.append(s.paragraph.sentences[s.index - 1])
+    for sent in chain:
+        ps = [(a, norm) for a, _b, norm, _base in _periods(sent.text)]
+        rel = find_relative(sent.text)
+        if len(ps) >= 2:
+            first, last = sorted((ps[0][1], ps[-1][1]), key=period_sort_key)  # a change runs forward in time
+            return ChangeSpan(first, last)
+        if rel and rel[0].kind in ("span", "decade"):
+            return ChangeSpan(rel[0].resolve(reference), ps[0][1] if ps else reference, edges=True)
+        if len(ps) == 1 and rel:
+            return ChangeSpan(rel[0].resolve(ps[0][1]), ps[0][1])
+        if rel:
+            return ChangeSpan(rel[0].resolve(reference), reference)
+        if len(ps) == 1 and CHANGE_FROM.search(_before_period(sent.text, ps[0][0])):
+            return ChangeSpan(ps[0][1], reference, edges=sent.text.lower().find("since") >= 0)
+        if sent is s and len(ps) == 1:
+            break
+    # the periods of the sentences it continues, in writing order
+    seen: list[str] = []
+    for sent in reversed(chain):
+        for _a, _b, norm, _base in _periods(sent.text):
+            if norm not in seen:
+                seen.append(norm)
+    if len(seen) == 2:
+        return ChangeSpan(seen[0], seen[1])
+    return ChangeSpan(None, None)
+
+
+def _before_period(text: str, start: int) -> str:
+    """The words before a period, with a figure between them skipped ('up from 0.17% in')."""
+    before = text[max(0, start - 40) : start]
+    return re.sub(r"[\d.,]+\s*(?:%|per cent|percentage points?)?\s*(?:in|for)?\s*$", "", before)
+
+
+AGE_GROUP = re.compile(
+    r"\b(?:aged \d{1,2}(?: to | and |-)\d{1,2}(?: years)?|\d{1,2}(?: to |-)\d{1,2} year olds?"
+    r"|\d{1,2} year olds?)\b",
+    re.I,
+)
+
+
+def population_of(lines: list[str], paragraphs_read: int = 4) -> list[str]:
+    """The age groups a publication is about, from its opening paragraphs ('Data on the
+    percentage of 25 to 29 year olds ...'): figures about that population need no age label."""
+    out: list[str] = []
+    seen = 0
+    for line in lines:
+        if not line.strip() or line.strip() == "---" or ":" in line[:15]:
+            continue
+        seen += 1
+        for m in AGE_GROUP.finditer(line):
+            if m.group(0).lower() not in out:
+                out.append(m.group(0).lower())
+        if seen >= paragraphs_read:
+            break
+    return out
+
+
+def publication_measure(lines: list[str]) -> str:
+    """What a publication says it measures: its title and its opening description ('Data on
+    the percentage of 25 to 29 year olds who were unemployed, by socio-economic background')."""
+    title = ""
+    for line in lines[:10]:
+        t = line.strip()
+        if t.lower().startswith("title:"):
+            title = t[6:]
+            break
+    body = [line.strip() for line in lines if line.strip() and line.strip() != "---" and ":" not in line[:20]]
+    first = body[0] if body else ""
+    if not title and body:
+        title = body[0]
+        first = body[1] if len(body) > 1 else ""
+    return f"{title}. {first}"

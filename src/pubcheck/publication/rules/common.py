@@ -1,0 +1,32 @@
+"""Helpers the rule families share: interval text, row-label patterns, the text between
+two figures on one line."""
+
+from __future__ import annotations
+
+from pubcheck.figures.extract import Extraction
+from pubcheck.model import Figure, Interval
+
+
+def _show(f: Figure) -> str:
+    return f"{f.text.strip()} ({f.location.label()})"
+
+
+def _iv(iv: Interval) -> str:
+    return iv.show()
+
+
+def _unit_word(unit: str) -> str:
+    return {"percent": "per cent", "percentage_points": "percentage points", "GBP": "GBP"}.get(
+        unit, ""
+    )
+
+
+def _matches(pats, text: str) -> bool:  # type: ignore[no-untyped-def]
+    return any(p.search(text) for p in pats)
+
+
+def _between(ex: Extraction, a: Figure, b: Figure) -> str | None:
+    line = ex.document.lines[a.line - 1] if a.line - 1 < len(ex.document.lines) else ""
+    if a.line != b.line:
+        return None
+    return line[a.span[1] : b.span[0]]

@@ -1,0 +1,70 @@
+"""Cross-document rule: the same indicator, measure, breakdown and period agrees wherever it
+is quoted."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from pubcheck.model import Figure, Finding
+from pubcheck.publication.corpus import Corpus
+from pubcheck.publication.registry import locs, rule
+from pubcheck.publication.rules.common import _iv
+
+
+@rule("cross-document")
+def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
+    """The same indicator, measure, breakdown and period quoted in several documents
+    agrees within rounding: their intervals overlap (not string equality). One finding
+    names the figure that disagrees and every figure it disagrees with. Two quotes of the
+    same figure in one document (a key-findings table and the body) are held to the same
+    standard and reported as prose-table.
+    """
+    groups: dict[tuple, list[Figure]] = defaultdict(list)
+    for f in corpus.figures:
+        if not f.key.indicator or f.controlled or f.kind not in ("number", "cell"):
+            continue
+        if f.unit not in ("percent", "count", "GBP"):
+            continue
+        k = corpus.resolved(f)
+        if k.measure in ("sample_size",):
+            continue
+        ind = corpus.rules.indicator(k.indicator or "")
+        if f.unit == "count" and f.kind != "cell" and (ind is None or k.measure == ind.measure):
+            continue  # a count whose measure is only the indicator's default: its role is unknown
+        if k.period is None and (f.unit != "percent" or corpus.has_periods(k.indicator)):
+            continue  # an undated count, or an undated rate of an indicator quoted by period
+        groups[(k, f.unit)].append(f)
+    for (k, _unit), figs in groups.items():
+        if len(figs) < 2:
+            continue
+        conflicts: dict[int, list[Figure]] = defaultdict(list)
+        for a in figs:
+            for b in figs:
+                if a is b or (a.document, a.line) == (b.document, b.line):
+                    continue
+                if a.kind == "cell" and b.kind == "cell":
+                    continue
+                if a.document == b.document and (a.kind == "cell" or b.kind == "cell"):
+                    continue  # prose against its own table: the prose-table rule
+                if not a.interval.overlaps(b.interval):
+                    conflicts[id(a)].append(b)
+        done: set[tuple[int, int]] = set()
+        for a in sorted(figs, key=lambda x: (-len(conflicts[id(x)]), x.document, x.line)):
+            todo = [b for b in conflicts[id(a)] if (id(a), id(b)) not in done]
+            if not todo:
+                continue
+            for b in todo:
+                done.add((id(a), id(b)))
+                done.add((id(b), id(a)))
+            others = ", ".join(f"{b.text} at {b.location.label()}" for b in todo)
+            same_doc = all(b.document == a.document for b in todo)
+            yield Finding(
+                check="prose-table" if same_doc else "cross-document", severity="error",
+                message=(f"{corpus.describe(k)}: {a.text} at {a.location.label()} disagrees with "
+                         f"{others}{' in the same document' if same_doc else ''}; "
+                         "the same figure cannot be both."),
+                expected=" or ".join(sorted({f"{b.text} ({_iv(b.interval)})" for b in todo})),
+                found=f"{a.text} ({_iv(a.interval)})",
+                interval="intervals do not overlap", locations=locs(a, *todo),
+            )  # fmt: skip
