@@ -24,8 +24,9 @@ configuration adds what only its team knows:
     [quantifiers.qualifiers.nearly] # bands, in the format of checks/quantifiers.toml
     below = 5.0
 
-Paths are relative to the configuration file. Unknown keys are errors, so a typo never
-silently turns a check off.
+Paths are relative to the configuration file; `checks:NAME` names a file pubcheck ships in
+its checks/ folder (`checks:sjof/linking.toml`, the Social Justice registry). Unknown keys
+are errors, so a typo never silently turns a check off.
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ def load_config(target: Path, explicit: Path | None = None) -> Config:
     def rel(p: Any, where: str) -> Path:
         if not isinstance(p, str):
             raise InputError(f"{path}: {where} must be a path (a string), not {type(p).__name__}")
-        q = (base / p).resolve()
+        # 'checks:sjof/linking.toml' names a file pubcheck ships in its checks/ folder
+        q = checks_path(p[len("checks:"):]) if p.startswith("checks:") else (base / p).resolve()
         if not q.is_file():
             raise InputError(f"{path}: {where} names {p}, which does not exist (looked for {q})")
         return q

@@ -12,6 +12,7 @@ from pubcheck.cli import main
 from pubcheck.documents.load import Document, sha256_bytes
 from pubcheck.figures.extract import extract, sentence_spans
 from pubcheck.figures.lexer import lex_line
+from pubcheck.figures.link import rules_for
 from pubcheck.figures.tables import Cell, find_tables, split_cells
 from pubcheck.model import Figure
 
@@ -440,7 +441,7 @@ def test_sentence_spans() -> None:
 
 def test_extract_bundled_sjof_links_the_headline_figures() -> None:
     lines = SJOF.read_text(encoding="utf-8").splitlines()
-    ex = extract(Document(str(SJOF), lines, sha256_bytes(SJOF.read_bytes())))
+    ex = extract(Document(str(SJOF), lines, sha256_bytes(SJOF.read_bytes())), rules_for(SJOF.parent))
     f39 = [f for f in ex.figures if f.line == 392 and f.text == "39 per cent"]
     assert len(f39) == 1
     assert f39[0].value == 39.0

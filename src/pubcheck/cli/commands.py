@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     _report_options(c)
     c.add_argument("--select", help="comma-separated rule ids to run (default: all)")
     c.add_argument("--ignore", help="comma-separated rule ids to skip")
+    c.add_argument("--config", type=Path, metavar="FILE",
+                   help="configuration to use (default: DIR/pubcheck.toml if present; see README)")
     c.add_argument("--extracts", type=Path, metavar="DIR",
                    help="also validate the source extracts in DIR and recompute every figure from them")
 
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--format", choices=["console", "json", "csv"], default="console")
     f.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
     f.add_argument("--debug", action="store_true", help="show tracebacks")
+    f.add_argument("--config", type=Path, metavar="FILE", help="pubcheck.toml to use (default: DIR/pubcheck.toml)")
 
     fe = sub.add_parser("fetch", help="download the sources in a manifest into a local cache",
                         description="Download the publications and tables listed in a sources manifest "
@@ -187,7 +190,7 @@ def _check(args: argparse.Namespace) -> int:
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
     select, ignore = _ids(args.select), _ids(args.ignore)
-    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts)
+    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts, config=args.config)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -294,8 +297,11 @@ def _figures(args: argparse.Namespace) -> int:
     target = args.dir or _default_published()
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
+    from pubcheck.figures.link import rules_for
+
     loaded = load_documents(target, display_root=Path.cwd())
-    figures = [f for d in loaded.documents for f in extract(d).figures]
+    linking = rules_for(target, args.config)
+    figures = [f for d in loaded.documents for f in extract(d, linking).figures]
     console, fh = _out_console(args.output)
     try:
         render_figures(figures, args.format, console)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pubcheck.config import load_config
 from pubcheck.documents.load import load_documents
 from pubcheck.figures.extract import Extraction, extract
+from pubcheck.figures.link import load_rules
 from pubcheck.model import Finding
 from pubcheck.publication.corpus import Corpus
 from pubcheck.publication.registry import dedupe, filter_findings, registered, run_rules
@@ -19,11 +21,14 @@ from pubcheck.report import DocumentSummary, Report
 
 
 def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | None = None,
-          progress=None, extracts: Path | None = None,
-          publication_rules: bool = True) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
+          progress=None, extracts: Path | None = None, publication_rules: bool = True,
+          config: Path | None = None) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
     """Run every registered rule over the publications in `target` (a folder or a file);
     with `extracts`, also validate the extracts there and recompute every published figure
-    from them (`publication_rules=False` runs only that: `pubcheck validate`)."""
+    from them (`publication_rules=False` runs only that: `pubcheck validate`). The folder's
+    pubcheck.toml (or `config`) adds its team's registry, groups, roles and bands."""
+    cfg = load_config(target, config)
+    linking = load_rules(cfg.linking_files())
     loaded = load_documents(target, display_root=Path.cwd())
     extractions: list[Extraction] = []
     findings: list[Finding] = list(loaded.findings)
@@ -31,7 +36,7 @@ def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | No
         if progress:
             progress(f"extracting {doc.path}")
         try:
-            extractions.append(extract(doc))
+            extractions.append(extract(doc, linking))
         except Exception as exc:  # an extraction bug must not hide other documents
             findings.append(Finding(
                 check="extraction-error", severity="error",
@@ -41,7 +46,7 @@ def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | No
             ))  # fmt: skip
     if progress:
         progress("running rules")
-    corpus = Corpus(extractions)
+    corpus = Corpus(extractions, linking, cfg)
     rules: list[str] = []
     if publication_rules:
         findings += run_rules(corpus, select=select, ignore=ignore)

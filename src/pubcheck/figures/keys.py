@@ -69,9 +69,34 @@ def vocabulary_from(data: dict) -> Vocabulary:
 
 
 @lru_cache(maxsize=8)
-def load_vocabulary(path: str | None = None) -> Vocabulary:
-    p = Path(path) if path else checks_path("qualifiers.toml")
-    return vocabulary_from(tomllib.loads(p.read_text(encoding="utf-8")))
+def _load(path: str) -> dict:
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_vocabulary(path: str | None = None, extra: dict | None = None) -> Vocabulary:
+    """checks/qualifiers.toml, with a configuration's [qualifiers] dimensions added (a
+    dimension it names again gets the configuration's values as well)."""
+    data = _load(path or str(checks_path("qualifiers.toml")))
+    if extra:
+        dims = {k: dict(v) for k, v in data.get("dimension", {}).items()}
+        for name, spec in extra.get("dimension", {}).items():
+            cur = dims.setdefault(name, {"heads": [], "values": {}})
+            cur["heads"] = list(cur.get("heads", [])) + list(spec.get("heads", []))
+            vals = {k: list(v) for k, v in cur.get("values", {}).items()}
+            for v, pats in spec.get("values", {}).items():
+                vals[v] = vals.get(v, []) + list(pats)
+            cur["values"] = vals
+        data = {**data, "dimension": dims}
+    return _vocabulary(repr(data), data)
+
+
+_VOCABS: dict[str, Vocabulary] = {}
+
+
+def _vocabulary(key: str, data: dict) -> Vocabulary:
+    if key not in _VOCABS:
+        _VOCABS[key] = vocabulary_from(data)
+    return _VOCABS[key]
 
 
 UNIT_WORDS = re.compile(r"\((?:%|£|per cent|percent|percentage|number|count|rate|n)\)|%|£", re.I)

@@ -27,8 +27,9 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
     from pubcheck.figures.keys import load_vocabulary
     from pubcheck.publication.tracing import pages_from, traced_findings
 
-    vocab = load_vocabulary()
-    yield from traced_findings(pages_from([(ex.document, ex.figures) for ex in corpus.extractions], vocab), vocab)
+    vocab = load_vocabulary(extra=corpus.config.qualifiers)
+    pages = pages_from([(ex.document, ex.figures) for ex in corpus.extractions], vocab, corpus.config.groups)
+    yield from traced_findings(pages, vocab)
     for f in corpus.figures:
         if f.kind == "change" and f.low is not None and f.high is not None:
             yield from _check_change(corpus, f, f.key)  # self-contained: 'from A to B'
