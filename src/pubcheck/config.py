@@ -122,7 +122,7 @@ def load_config(target: Path, explicit: Path | None = None) -> Config:
         return q
 
     reg = data.get("registry", {})
-    _only(path, "registry", reg, {"linking", "indicators"})
+    _only(path, "[registry]", reg, {"linking", "indicators"})
     linking = reg.get("linking", [])
     if isinstance(linking, str):
         linking = [linking]

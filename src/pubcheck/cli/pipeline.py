@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pubcheck.config import load_config
+from pubcheck.config import Config, load_config
 from pubcheck.documents.load import load_documents
 from pubcheck.figures.extract import Extraction, extract
 from pubcheck.figures.link import load_rules
+from pubcheck.figures.numbers import using_quantifiers
 from pubcheck.model import Finding
 from pubcheck.publication.corpus import Corpus
 from pubcheck.publication.registry import dedupe, filter_findings, registered, run_rules
@@ -28,6 +29,12 @@ def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | No
     from them (`publication_rules=False` runs only that: `pubcheck validate`). The folder's
     pubcheck.toml (or `config`) adds its team's registry, groups, roles and bands."""
     cfg = load_config(target, config)
+    with using_quantifiers(cfg.quantifiers):
+        return _check(target, cfg, select, ignore, progress, extracts, publication_rules)
+
+
+def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] | None, progress,  # type: ignore[no-untyped-def]
+           extracts: Path | None, publication_rules: bool) -> Report:
     linking = load_rules(cfg.linking_files())
     loaded = load_documents(target, display_root=Path.cwd())
     extractions: list[Extraction] = []

@@ -398,6 +398,7 @@ class Context:
     period_stated: bool = False  # written in the figure's own sentence or lead-in
     measure: frozenset[str] = frozenset()  # words that describe what the publication measures
     universe_words: frozenset[str] = frozenset()  # words of the publication's own description
+    reference: str | None = None  # the publication's own period
 
 
 def _chain(s: Sentence) -> list[Sentence]:
@@ -495,7 +496,8 @@ def trace(ctx: Context, tables: list[TTable], vocab: Vocabulary, universe: set[s
         if not ok:
             continue
         if not any(d.is_period for d in t.dims):
-            if not (t.period and _period_matches(t.period, ctx.period)):
+            # a table with no period of its own is of its page's period
+            if not _period_matches(t.period or ctx.reference or "", ctx.period):
                 continue
             settled += ctx.period_stated
         if not settled:

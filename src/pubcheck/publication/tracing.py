@@ -172,7 +172,7 @@ def traced_findings(pages: list[Page], vocab: Vocabulary) -> Iterator[Finding]:
 
 
 def _ctx(page: Page, s: Sentence, o: int, end: int, period: str | None, stated: bool, unit: str) -> Context:
-    return Context(s, o, end, period, unit, stated, page.measure, page.universe)
+    return Context(s, o, end, period, unit, stated, page.measure, page.universe, page.passages.reference)
 
 
 def _figure(page: Page, s: Sentence, f: Figure, o: int, vocab: Vocabulary) -> Iterator[Finding]:
@@ -385,7 +385,7 @@ def _gap_cells(t: TTable, chain: list[Sentence], period: str, vocab: Vocabulary,
             return None
     if pair is None:
         return None
-    if not any(d.is_period for d in t.dims) and not (t.period and _period_matches(t.period, period)):
+    if not any(d.is_period for d in t.dims) and not _period_matches(t.period or page.passages.reference or "", period):
         return None
     i, (la, lb) = pair
     a = t.cell({**fixed, i: la})
