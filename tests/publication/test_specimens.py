@@ -165,6 +165,15 @@ def test_cross_document(tmp_path: Path) -> None:
     assert errors(r2, "cross-document") == []
 
 
+@pytest.mark.parametrize(("who", "bad"), [("", True), (" in London", False), (" who were women", False)])
+def test_cross_document_keys_carry_the_texts_qualifiers(tmp_path: Path, who: str, bad: bool) -> None:
+    # issue 9: a figure about another population is not 'the same figure', whatever the registry links it to
+    a = COUNTS.format(pct="40")
+    b = f"Just 44 per cent of those{who} who first entered drug treatment between 2015 and 2018 successfully completed treatment.\n"
+    found = errors(run(tmp_path, a=a, b=b), "cross-document")
+    assert bool(found) == bad
+
+
 @pytest.mark.parametrize(("phrase", "bad"), [("Nearly half", False), ("Over two-fifths", False),
                                              ("Almost a third", True), ("Over half", True)])  # fmt: skip
 def test_verbal_quantifier(tmp_path: Path, phrase: str, bad: bool) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pubcheck.figures.keys import Vocabulary, load_vocabulary, qualifiers_near
 from pubcheck.model import Figure, Finding
 from pubcheck.publication.corpus import Corpus
 from pubcheck.publication.registry import locs, rule
@@ -19,7 +20,12 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
     names the figure that disagrees and every figure it disagrees with. Two quotes of the
     same figure in one document (a key-findings table and the body) are held to the same
     standard and reported as prose-table.
+
+    The registry's key is refined by the qualifiers the figure's own sentence gives it (sex,
+    ethnic group, area, ...: checks/qualifiers.toml): a rate for girls, or for one ethnic
+    group, is not the indicator's headline and is never compared with it.
     """
+    vocab = load_vocabulary(extra=corpus.config.qualifiers)
     groups: dict[tuple, list[Figure]] = defaultdict(list)
     for f in corpus.figures:
         if not f.key.indicator or f.controlled or f.kind not in ("number", "cell"):
@@ -34,8 +40,8 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
             continue  # a count whose measure is only the indicator's default: its role is unknown
         if k.period is None and (f.unit != "percent" or corpus.has_periods(k.indicator)):
             continue  # an undated count, or an undated rate of an indicator quoted by period
-        groups[(k, f.unit)].append(f)
-    for (k, _unit), figs in groups.items():
+        groups[(k, f.unit, _text_qualifiers(corpus, f, vocab))].append(f)
+    for (k, _unit, _quals), figs in groups.items():
         if len(figs) < 2:
             continue
         conflicts: dict[int, list[Figure]] = defaultdict(list)
@@ -68,3 +74,19 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
                 found=f"{a.text} ({_iv(a.interval)})",
                 interval="intervals do not overlap", locations=locs(a, *todo),
             )  # fmt: skip
+
+
+def _text_qualifiers(corpus: Corpus, f: Figure, vocab: Vocabulary) -> frozenset[tuple[str, str]]:
+    """Qualifiers the sentence names beyond the breakdowns the registry reads itself."""
+    sent = f.sentence if f.kind != "cell" else ""
+    if not sent:
+        return frozenset()
+    pos = sent.find(f.text)
+    if pos < 0:
+        return frozenset()
+    exclude = []
+    for dim in corpus.rules.dimensions.values():
+        for _value, pats in dim.values:
+            for p in pats:
+                exclude += [(m.start(), m.end()) for m in p.finditer(sent)]
+    return qualifiers_near(sent, pos, pos + len(f.text), vocab, exclude)
