@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     _report_options(c)
     c.add_argument("--select", help="comma-separated rule ids to run (default: all)")
     c.add_argument("--ignore", help="comma-separated rule ids to skip")
+    c.add_argument("--verbose", "-v", action="store_true",
+                   help="also show the figures pubcheck did not compare, and why (always in JSON)")
     c.add_argument("--config", type=Path, metavar="FILE",
                    help="configuration to use (default: DIR/pubcheck.toml if present; see README)")
     c.add_argument("--extracts", type=Path, metavar="DIR",
@@ -281,6 +284,12 @@ def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untype
     from pubcheck.report import RENDERERS
 
     console, fh = _out_console(args.output)
+    if args.format == "console" and not getattr(args, "verbose", False):
+        # 'not compared: <why>' notes are in every other format; the console shows them on request
+        hidden = [f for f in report.findings if f.check == "not-compared"]
+        if hidden:
+            report = dataclasses.replace(report, findings=[f for f in report.findings if f.check != "not-compared"],
+                                         hidden=len(hidden))  # fmt: skip
     try:
         RENDERERS[args.format](report, console)
     finally:

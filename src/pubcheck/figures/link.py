@@ -30,6 +30,7 @@ class IndicatorRule:
     measure: str
     measures: tuple[str, ...] = ()
     requires: tuple[re.Pattern[str], ...] = ()
+    implies: tuple[str, ...] = ()  # qualifier dimensions its own population carries
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def load_rules(paths: str | tuple[str, ...] | None = None) -> LinkRules:
         IndicatorRule(i["id"], i["name"], i.get("section"), _c(i.get("any", [])),
                       _c(i.get("none", [])), _c(i.get("context", [])),
                       tuple(i.get("dimensions", [])), i["measure"],
-                      tuple(i.get("measures", [i["measure"]])), _c(i.get("requires", [])))  # fmt: skip
+                      tuple(i.get("measures", [i["measure"]])), _c(i.get("requires", [])),
+                      tuple(i.get("implies", [])))  # fmt: skip
         for i in d.get("indicator", [])
     )
     measures = tuple((m["id"], _c(m["patterns"])) for m in d.get("measure", []))

@@ -89,4 +89,6 @@ def _text_qualifiers(corpus: Corpus, f: Figure, vocab: Vocabulary) -> frozenset[
         for _value, pats in dim.values:
             for p in pats:
                 exclude += [(m.start(), m.end()) for m in p.finditer(sent)]
-    return qualifiers_near(sent, pos, pos + len(f.text), vocab, exclude)
+    ind = corpus.rules.indicator(f.key.indicator or "")
+    implied = set(ind.implies) if ind else set()
+    return frozenset(q for q in qualifiers_near(sent, pos, pos + len(f.text), vocab, exclude) if q[0] not in implied)
