@@ -213,7 +213,15 @@ def percentage_follows_from_counts(corpus: Corpus) -> Iterator[Finding]:
     represents 39 per cent'; 'more than 40 per cent (290)') must be reachable from the
     counts given their rounding: a count with trailing zeros or a qualifier stands for an
     interval (86,000 may be 85,500..86,499), and so does the ratio of two such counts.
+    Shares stated within one sentence ('Of the 20.7 million households ..., 11.6 million
+    (55.9%)') are read by the statement grammar (rules_statements.share_findings); a count the
+    grammar reads as the size of a change ('600,000 fewer than in 1996/97') is not a part.
     """
+    from pubcheck.rules_statements import change_deltas, share_findings, stated_in_sentence
+
+    in_sentence = stated_in_sentence(corpus, ("share",))
+    deltas = change_deltas(corpus)
+    yield from share_findings(corpus)
     for ex in corpus.extractions:
         by_line: dict[int, list[Figure]] = defaultdict(list)
         for f in ex.figures:
@@ -221,7 +229,7 @@ def percentage_follows_from_counts(corpus: Corpus) -> Iterator[Finding]:
                 by_line[f.line].append(f)
         for figs in by_line.values():
             for i, p in enumerate(figs):
-                if p.unit != "percent" or p.kind != "number":
+                if p.unit != "percent" or p.kind != "number" or id(p) in in_sentence:
                     continue
                 nxt = figs[i + 1] if i + 1 < len(figs) else None
                 paren = None
@@ -231,7 +239,7 @@ def percentage_follows_from_counts(corpus: Corpus) -> Iterator[Finding]:
                         paren = nxt
                 if paren is None and not CONTINUES.match(p.sentence):
                     continue
-                before = [f for f in figs[:i] if f.unit == "count" and f.kind == "number"]
+                before = [f for f in figs[:i] if f.unit == "count" and f.kind == "number" and id(f) not in deltas]
                 if paren is not None:
                     part = paren
                     wholes = [f for f in before if f.value > part.value]
@@ -313,8 +321,16 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
     per cent from 0.90 to 0.83') agree with the table rows they compare. A prose figure that
     matches the table only under another period label is a warning (period label does not
     match). Figures 'after controlling for' other factors are not compared with raw tables.
+    A change whose end points stand in its own sentence is checked against them by
+    change-arithmetic (rules_statements), not here; a change read as from one period to the
+    same period is a misreading, and abstains.
     """
+    from pubcheck.rules_statements import stated_in_sentence
+
+    in_sentence = stated_in_sentence(corpus, ("change", "difference"))
     for f in corpus.figures:
+        if f.kind == "change" and id(f) in in_sentence:
+            continue
         if f.kind == "change" and f.low is not None and f.high is not None:
             yield from _check_change(corpus, f, f.key)  # self-contained: 'from A to B'
             continue
@@ -390,8 +406,8 @@ def _check_change(corpus: Corpus, f: Figure, key) -> Iterator[Finding]:  # type:
     if not f.base_period and f.direction:
         yield from _check_group_difference(corpus, f)
         return
-    if not f.base_period or f.base_period == "previous" or key.period is None:
-        return
+    if not f.base_period or f.base_period == "previous" or key.period is None or key.period == f.base_period:
+        return  # a change from a period to the same period is a misreading
     unit = "percent"
     cur = corpus.lookup(key.with_(measure=key.measure), unit, document=f.document)
     base = corpus.lookup(key.with_(period=f.base_period), unit, document=f.document)
@@ -547,9 +563,12 @@ def quantifier_matches_figure(corpus: Corpus) -> Iterator[Finding]:
 
 
 def _ratio_check(corpus: Corpus, v: Figure) -> Iterator[Finding]:
-    """'twice as likely ... as': the rate of the named breakdown over the other one."""
+    """'twice as likely ... as': the rate of the named breakdown over the other one. A ratio
+    whose two rates stand in its own sentence is checked by ratio-arithmetic instead."""
+    from pubcheck.rules_statements import stated_in_sentence
+
     k = corpus.resolved(v)
-    if not k.breakdown:
+    if not k.breakdown or id(v) in stated_in_sentence(corpus, ("ratio",)):
         return
     dims = dict(k.breakdown)
     for dname, val in dims.items():
@@ -640,12 +659,17 @@ GAP_WORD = re.compile(r"\bgap\b|\bdifference\b", re.I)
 def differences_in_points(corpus: Corpus) -> Iterator[Finding]:
     """A difference between two percentages is in percentage points; printing it as 'per
     cent' or '%' is a warning (GLOSSARY: the FSM gap is properly in percentage points).
-    Table gap rows are reported once per row; prose figures named as a gap once each.
+    Table gap rows are reported once per row; prose figures named as a gap once each. A per-cent
+    change printed with both of its end points is judged by change-arithmetic, which tries the
+    relative and the points reading and warns here only when points is the one that fits.
     """
+    from pubcheck.rules_statements import checked_changes
+
     r = corpus.rules
     rows: dict[tuple[str, int], list[Figure]] = defaultdict(list)
+    checked = checked_changes(corpus)  # per-cent changes checked against their own end points
     for f in corpus.figures:
-        if f.unit != "percent":
+        if f.unit != "percent" or id(f) in checked:
             continue
         if f.kind == "cell":
             if f.row and _matches(r.gap_rows, f.row) and "%" in f.text:
@@ -676,12 +700,13 @@ def differences_in_points(corpus: Corpus) -> Iterator[Finding]:
 
 def _gap_near(f: Figure) -> bool:
     """The figure is what a 'gap' or 'difference' earlier in its sentence is said to be
-    (not a figure in brackets naming one of the two groups)."""
+    (not a figure in brackets naming one of the two groups, nor a rate of a group: 'the gap
+    was largest ..., where 72% of young women and 86% of young men ...')."""
     s = f.sentence
     a = s.find(f.text)
     if a < 0:
         return False
-    if s[:a].rstrip().endswith("("):
+    if s[:a].rstrip().endswith("(") or re.match(r"\s+of\b", s[a + len(f.text) :]):
         return False
     return bool(GAP_WORD.search(s[:a]))
 
