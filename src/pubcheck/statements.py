@@ -142,8 +142,11 @@ ANAPHOR = re.compile(r"^\s*(?:this|that|which|these|those|it)\s+(?:\w+\s+){0,2}?
                      r"(?:is|was|are|were|represents|represented|means|meant|includes|include|included|has|have)\b",
                      re.I)  # fmt: skip
 # words between a change word and a pair that show the change word governs something else
-GOVERNED = re.compile(r"\b(?!compared\b)[a-z]{3,}ed\b|\b(?:is|was|were|are|has|have|had|will|would|could|stood|remains?)\b",
-                      re.I)  # fmt: skip
+GOVERNED = re.compile(r"\b(?!compared\b)[a-z]{3,}ed\b|\b(?:is|was|were|are|has|have|had|will|would|could|stood|remains?|"
+                      r"went|came|became|got|saw|made|moved)\b", re.I)  # fmt: skip
+TIME_SHIFT = re.compile(r"\b(?:compared|earlier|previous|previously|ago|before|prior|last\s+(?:year|quarter|month))\b",
+                        re.I)  # fmt: skip
+WHOLE = re.compile(rf"\s*[*•-]?\s*(?:Of|Out\s+of)\s+(?:the\s+|a\s+total\s+of\s+|all\s+)?(?:estimated\s+)?{F}")
 # a population inside the one a sentence opens with ('Of the 20.7 million ..., of which ...')
 NESTED = re.compile(r"\b(?:of\s+(?:which|whom|these|those|them)|among\s+(?:them|these|those|whom)|including|within)\b",
                     re.I)  # fmt: skip
@@ -357,7 +360,7 @@ def _start_period(text: str) -> str | None:
         if ps:
             return phrase[: ps[-1].end].strip()
         if re.search(rf"\b(?:{TIME_NOUN})s?\b", phrase, re.I) and (
-                RELATIVE_TIME.search(phrase) or re.match(r"over\s+the\s+\w+$", phrase, re.I)):  # fmt: skip
+                RELATIVE_TIME.search(phrase) or re.match(r"(?:over|on)\s+the\s+\w+$", phrase, re.I)):  # fmt: skip
             return phrase
     return None
 
@@ -426,6 +429,9 @@ class _Reader:
         self.delta_idx: set[int] = set()  # figures read as the size of a change
         self.relations: list[Relation] = []
         self.continues = bool(CONTINUES.match(s.text))
+        wm = WHOLE.match(s.tpl)
+        # 'Of the 20.7 million households ..., ': the population, not what a change is about
+        self.whole = int(wm.group(1)) if wm and s.figs[int(wm.group(1))].unit in ("count", "gbp") else None
 
     # ---- helpers
     def u(self, i: int) -> str:
@@ -437,7 +443,8 @@ class _Reader:
     def between(self, i: int, j: int) -> str:
         return self.s.tpl[self.s.end_of(i) : self.s.at(j)]
 
-    def subject(self, pos: int, unit: str, *, skip: set[int], delta_unit: str | None = None) -> int | None:
+    def subject(self, pos: int, unit: str, *, skip: set[int], delta_unit: str | None = None,
+                include_deltas: bool = False) -> int | None:
         """The figure a trailing change is about: the nearest level figure before template position
         `pos` of a compatible unit, skipping asides in parentheses and other changes, within the
         clause (or the clause before, when this one opens 'this is' / 'which is')."""
@@ -449,21 +456,26 @@ class _Reader:
         inside = opened >= 0 and self.s.tpl.rfind(")", 0, pos) < opened
         if inside:  # '(a 4% increase in ...)': what it is about stands inside the brackets too
             lo = max(lo, opened + 1)
+        found: list[int] = []
         for i in range(len(self.s.figs) - 1, -1, -1):
             p = self.s.at(i)
             if p >= pos or p < lo:
                 continue
-            if i in skip or i in self.delta_idx or (not inside and self.s.paren_depth_words(p)):
+            if (i in self.delta_idx and not include_deltas) or (not inside and self.s.paren_depth_words(p)):
                 continue
             g = self.s.figs[i]
             if g.unit in ("range", "verbal", "ratio"):
                 continue
             ok = _compatible(delta_unit, g.unit) if delta_unit else _level_units_match(unit, g.unit)
             if ok and not re.match(r"\s*(?:percentage\s+)?points?\b", self.s.tpl[self.s.end_of(i):]):
-                if self.s.figs[i].fig.kind == "change" and g.unit == "pct" and self.s.figs[i].fig.direction:
+                if self.s.figs[i].fig.kind == "change" and g.unit == "pct" and self.s.figs[i].fig.direction \
+                        and not include_deltas:  # fmt: skip
                     continue  # '2% increase': itself a change
-                return i
-        return None
+                if i != self.whole:
+                    found.append(i)
+        # 'In 2024, 80% of A and 91% of B were active, down from 90%': which one? Abstain. A figure
+        # already read as part of another statement still makes the choice ambiguous.
+        return found[0] if len(found) == 1 and found[0] not in skip else None
 
     def previous_subject(self, unit: str, delta_unit: str | None) -> Figure | None:
         """The one figure of the previous sentence a 'This is ...' sentence can be about."""
@@ -488,7 +500,7 @@ class _Reader:
             last = m
         if last is None:
             return None, False
-        if GOVERNED.search(window[last.end() :]):
+        if not _governs(window[last.end() :]):
             return None, False  # 'Following a decline in 2019, the rate recovered from A to B'
         return _cue_dir(last), True
 
@@ -559,6 +571,19 @@ class _Reader:
             a, b = int(m.group(1)), int(m.group(2))
             if self._pairable(b, a):
                 pairs.append(self._pair("paren-compared", m.start(), b, a))
+        # 'A ..., compared with B in 2022, an increase of C': a pair only with a period and a change beside it
+        for m in re.finditer(rf",?\s+compared\s+(?:with|to)\s+{F}", tpl):
+            a = int(m.group(1))
+            lo = s.clause(m.start())[0]
+            same = [x for x in range(a) if lo <= s.at(x) and self.u(x) == self.u(a)]
+            if not same or s.at(a) - s.at(same[-1]) > 160:
+                continue
+            b = same[-1]
+            if self.period_after(a) and self.u(a) in ("pct", "count", "gbp", "num") and not s.paren_depth_words(s.at(b)):
+                part = self._pair("compared-with", s.at(b), a, b)
+                part.weak = True
+                part.end_period = part.end_period or _lead_period(s)
+                pairs.append(part)
         # 'from A and B to C and D respectively'
         for m in re.finditer(rf"\bfrom\s+{F}\s+and\s+{F}\s+to\s+{F}\s+and\s+{F}\s+respectively", tpl):
             a1, a2, b1, b2 = (int(m.group(k)) for k in (1, 2, 3, 4))
@@ -600,7 +625,7 @@ class _Reader:
             i = st.start
             if i is None or i in self.used:
                 continue
-            end = self.subject(st.pos, self.u(i), skip=self.used | {i})
+            end = self.subject(st.pos, self.u(i), skip=(self.used - self.delta_idx) | {i}, include_deltas=True)
             st.kind = "direction"
             if end is not None:
                 st.end = end
@@ -776,15 +801,36 @@ class _Reader:
     def _ends(self) -> list[_Part]:
         """'has fallen to 1,037', 'rising further to 3.3 per cent', 'to 53.8%' after a change."""
         out = []
-        for m in re.finditer(rf"\b(?:{PHRASAL}|({UP}|{DOWN}))\s+(?:further\s+|again\s+)?to\s+(?:(?:{QUAL})\s+)?{F}",
+        for m in re.finditer(rf"\b(?:{PHRASAL}|({UP}|{DOWN}))\s+(?:further\s+|again\s+|back\s+)?to\s+(?:(?:{QUAL})\s+)?{F}",
                              self.s.tpl, re.I):  # fmt: skip
             i = int(m.group(m.lastindex or 0))
             if i in self.used or self.u(i) not in ("pct", "count", "gbp", "num", "pp"):
                 continue
             word = m.group(1) or m.group(2)
-            out.append(_Part("to", m.start(), end=i, direction=_dir(word), direction_from="sentence",
-                             end_period=self.period_after(i)))  # fmt: skip
+            part = _Part("to", m.start(), end=i, direction=_dir(word), direction_from="sentence",
+                         end_period=self.period_after(i))  # fmt: skip
+            self._from_after(part, i)
+            if part.start is None and re.search(r",\s*$", self.s.tpl[: m.start()]) and re.fullmatch(
+                    r"(?:falling|rising|increasing|decreasing|dropping|declining|climbing|growing)", word, re.I):  # fmt: skip
+                # '22% of children lived in relative poverty, falling to 20%': from the figure it follows
+                j = self.subject(m.start(), self.u(i), skip=self.used | {i})
+                if j is not None:
+                    part.start = j
+                    part.start_period = self.period_after(j) or _lead_period(self.s)
+            out.append(part)
         return out
+
+    def _from_after(self, part: _Part, i: int) -> None:
+        """'fell to 4.0% in January from 4.2% in December', 'rose by 6.1% to £640, from £603 a year
+        earlier': the start printed after the end."""
+        m = re.match(rf"(?:\s+(?:in|on|at|for|by|a|an|per)\s+[^⟨,;()]{{1,30}}?)?,?\s+from\s+{F}(?!\s*(?:to|and)\s+⟨)",
+                     self.s.tpl[self.s.end_of(i) :])  # fmt: skip
+        if m:
+            j = int(m.group(1))
+            if j not in self.used and _level_units_match(self.u(i), self.u(j)):
+                part.start = j
+                part.start_period = self.period_after(j) or _start_period(self.s.tpl[self.s.at(j) :])
+                self.used.add(j)
 
     def _complete_delta(self, d: _Part, pairs: list[_Part], starts: list[_Part], ends: list[_Part]) -> None:
         s, tpl = self.s, self.s.tpl
@@ -810,9 +856,13 @@ class _Reader:
                     continue
                 lo_, hi_ = sorted((p.pos, dpos))
                 between = [x for x in range(len(s.figs)) if lo_ < s.at(x) < hi_ and x not in (p.start, p.end, d.delta)
-                           and self.u(x) in ("pp", "pct", "count", "gbp", "num")]  # fmt: skip
+                           and self.u(x) in (self.u(p.start), du)]  # fmt: skip
                 if between:
                     continue
+                last = max(p.start, p.end or p.start)
+                link = tpl[s.end_of(d.delta) : p.pos] if d.delta is not None and dpos < p.pos else tpl[s.end_of(last) : d.pos]
+                if not _links(link):
+                    continue  # 'rose by 3%, with pupil numbers going from A to B': another subject
                 if not self._fits(du, p.start, p.end, d):
                     continue
                 p.delta = d.delta
@@ -834,6 +884,8 @@ class _Reader:
                 continue
             if any(self._is_delta_index(x) for x in range(len(s.figs)) if dpos < s.at(x) < st.pos):
                 continue
+            if st.direction and d.direction and st.direction != d.direction:
+                continue  # 'increased by 10.1% ..., down from 10.4%': the rate itself is down from 10.4%
             d.start = i
             d.start_period = st.start_period or d.start_period
             self.used.add(i)
@@ -850,6 +902,9 @@ class _Reader:
                 continue
             d.end = i
             d.end_period = en.end_period
+            if d.start is None and en.start is not None:
+                d.start, d.start_period = en.start, en.start_period
+                en.start = None
             self.used.add(i)
             if d.direction is None:
                 d.direction = en.direction
@@ -857,13 +912,17 @@ class _Reader:
         if d.end is None and d.delta is not None:
             # 'increased by 0.4 percentage points to 53.8%', 'rose by 1.9 points compared with 2012/13, to 38%'
             seg = tpl[s.end_of(d.delta) : clause[1]]
-            m = re.match(rf"[^⟨]{{0,60}}?(?<!compared )(?<!similar )(?<!equivalent )(?<!up )(?<!\d )\bto\s+{F}", seg)
+            m = re.match(rf"[^⟨]{{0,60}}?(?<!compared )(?<!similar )(?<!equivalent )(?<!up )\bto\s+{F}", seg)
             if m:
                 i = int(m.group(1))
-                if i not in self.used and _compatible(du, self.u(i)) and not self._is_delta_index(i):
+                if re.search(r"\d\s+$", seg[: m.start(1) - 4]) and re.fullmatch(r"(?:19|20)\d{1,2}", s.figs[i].fig.text):
+                    i = -1  # 'than in 2011 to 201': a year cut short, not a figure
+                if i >= 0 and i not in self.used and _compatible(du, self.u(i)) and not self._is_delta_index(i):
                     d.end = i
                     d.end_period = self.period_after(i)
                     self.used.add(i)
+                    if d.start is None:
+                        self._from_after(d, i)
         if d.end is None:
             cue_pos = self._cue_pos(d)
             unit = {"pp": "pct"}.get(du, du)
@@ -932,10 +991,7 @@ class _Reader:
     def read_shares(self) -> None:
         s, tpl = self.s, self.s.tpl
         seen: set[int] = set()
-        whole = None
-        wm = re.match(rf"\s*[*•-]?\s*(?:Of|Out\s+of)\s+(?:the\s+|a\s+total\s+of\s+|all\s+)?(?:estimated\s+)?{F}", tpl)
-        if wm and self.u(int(wm.group(1))) in ("count", "gbp"):
-            whole = int(wm.group(1))
+        whole = self.whole
         # 'X of (the) Y ... (Z%)'
         for m in re.finditer(rf"{F}\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?{F}((?:\s+[A-Za-z][\w-]*){{0,4}}?)\s*\(\s*{F}\s*\)",
                              tpl):  # fmt: skip
@@ -952,8 +1008,11 @@ class _Reader:
                     and not re.match(r"\s+of\s+(?:those|them|these)\b", m.group(2) or ""):  # fmt: skip
                 continue
             w = whole
-            if w is not None and NESTED.search(self.between(w, p)):
-                w = None  # 'Of the 20.7 million ..., of which 1.2 million (38.7%)': a share of another whole
+            after = re.match(r"[^⟨,;.]{0,60}", tpl[m.end() :]).group(0)  # type: ignore[union-attr]
+            if w is not None and (NESTED.search(self.between(w, p)) or TIME_SHIFT.search(self.between(w, p) + after)):
+                # 'Of the 20.7 million ..., of which 1.2 million (38.7%)', '... compared with 11.6
+                # million (55.9%) a year earlier': a share of another whole
+                w = None
             out_of = re.match(rf"[^⟨;]{{0,80}}?\bout\s+of\s+(?:the\s+|a\s+total\s+of\s+)?{F}", tpl[m.end() :])
             if out_of:
                 w = int(out_of.group(1))
@@ -1125,6 +1184,28 @@ class _Reader:
                                                     ("b", (s.figs[b].start, s.figs[b].end))),
                 direction=COMPARATIVE[m.group(1).lower()], direction_from="sentence", subject=_plain(tpl[lo:hi], s),
             ))  # fmt: skip
+
+
+def _links(text: str) -> bool:
+    """Text between a printed change and a pair of values that keeps them one statement ('fell by
+    8.0 per cent from', ', an increase of', ' from the previous year ('): no verb of its own, no
+    second subject ('with', 'while', 'and')."""
+    if GOVERNED.search(text) or re.search(r"\b(?:with|while|whilst|whereas|but|although|and|who|which)\b", text, re.I):
+        return False
+    for w in re.findall(r"\b[a-z]{3,}ing\b", text, re.I):
+        if not re.fullmatch(rf"{UP}|{DOWN}", w, re.I):
+            return False
+    return True
+
+
+def _governs(text: str) -> bool:
+    """Text between a change word and the pair it describes ('fell from', 'increased by 4% from the
+    previous year (', 'fell from 72% to 63% for boys and from'): no verb or subject of its own
+    ('Following a decline in 2019, the rate recovered from', 'rose by 3%, with pupil numbers
+    going from')."""
+    if GOVERNED.search(text) or re.search(r"\b(?:with|while|whilst|whereas|but|although|who|which)\b", text, re.I):
+        return False
+    return all(re.fullmatch(rf"{UP}|{DOWN}", w, re.I) for w in re.findall(r"\b[a-z]{3,}ing\b", text, re.I))
 
 
 def _plain(tpl: str, s: _S) -> str:
