@@ -36,8 +36,11 @@ def read(text: str) -> list[Relation]:
     prev_s, prev_f = None, []
     for a, b in sentence_spans(text):
         s = text[a:b].strip()
-        mine = [replace(f, sentence=s, location=replace(f.location, quote=s, figure=f.text))
-                for f in figs if a <= f.span[0] < b]  # as extraction places them
+        mine = [
+            replace(f, sentence=s, location=replace(f.location, quote=s, figure=f.text))
+            for f in figs
+            if a <= f.span[0] < b
+        ]  # as extraction places them
         if mine:
             out += parse_relations(s, mine, prev_s, prev_f)
         prev_s, prev_f = s, mine
@@ -62,7 +65,9 @@ def findings(text: str) -> list[str]:
 
 
 def test_change_with_both_end_points_in_brackets() -> None:
-    r = only("The number of adults entering treatment increased by 4% from the previous year (127,307 to 132,210).", "change")
+    r = only(
+        "The number of adults entering treatment increased by 4% from the previous year (127,307 to 132,210).", "change"
+    )
     assert roles(r) == {"start": "127,307", "end": "132,210", "delta": "4%"}
     assert (r.direction, r.relative, r.complete) == (1, True, True)
     assert r.start_period == "from the previous year"
@@ -70,7 +75,10 @@ def test_change_with_both_end_points_in_brackets() -> None:
 
 def test_delta_below_a_rate_with_the_earlier_rate_in_brackets() -> None:
     # the figure the change is about is the rate the sentence opens with
-    r = only("In 2020, 26.0% of pupils were disadvantaged, 0.5 percentage points lower than 2019 (26.5%) and one percentage point lower than in 2018.", "change")
+    r = only(
+        "In 2020, 26.0% of pupils were disadvantaged, 0.5 percentage points lower than 2019 (26.5%) and one percentage point lower than in 2018.",
+        "change",
+    )
     assert roles(r) == {"start": "26.5%", "end": "26.0%", "delta": "0.5 percentage points"}
     assert (r.direction, r.relative) == (-1, False)
     assert (r.start_period, r.end_period) == ("than 2019", "In 2020")
@@ -78,7 +86,10 @@ def test_delta_below_a_rate_with_the_earlier_rate_in_brackets() -> None:
 
 def test_partial_change_keeps_its_start_and_says_what_is_missing() -> None:
     # 'increased 0.20% - up from 0.17% in 2015/16': no end value in the text
-    r = only("The permanent exclusion rate in secondary schools increased 0.20% - up from 0.17% in 2015/16 - which is equivalent to", "change")
+    r = only(
+        "The permanent exclusion rate in secondary schools increased 0.20% - up from 0.17% in 2015/16 - which is equivalent to",
+        "change",
+    )
     assert roles(r) == {"start": "0.17%", "delta": "0.20%"}
     assert r.missing == ("end",)
     assert (r.start_period, r.direction, r.relative) == ("in 2015/16", 1, True)
@@ -100,13 +111,22 @@ def test_start_period_as_printed(text: str, start_period: str) -> None:
 
 def test_sentence_that_continues_the_one_before_takes_its_figure() -> None:
     # 'This represents ...' is about the one rate of the sentence before
-    r = only("The overall rate was 26.0% for the cohort. This represents a decrease of 2.6 percentage points from the same quarter in 2018.", "change")
+    r = only(
+        "The overall rate was 26.0% for the cohort. This represents a decrease of 2.6 percentage points from the same quarter in 2018.",
+        "change",
+    )
     assert roles(r) == {"end": "26.0%", "delta": "2.6 percentage points"}
     assert r.from_previous == ("end",)
 
 
 def test_coordinated_changes_share_direction_and_start_period() -> None:
-    rels = [r for r in read("The percentage fell by 7 percentage points for girls and 6 percentage points for boys compared to 2019.") if r.kind == "change"]
+    rels = [
+        r
+        for r in read(
+            "The percentage fell by 7 percentage points for girls and 6 percentage points for boys compared to 2019."
+        )
+        if r.kind == "change"
+    ]
     assert [roles(r)["delta"] for r in rels] == ["7 percentage points", "6 percentage points"]
     assert {(r.direction, r.start_period) for r in rels} == {(-1, "compared to 2019")}
 
@@ -116,7 +136,9 @@ def test_between_periods_of_the_sentence_before() -> None:
             "It went up by 7 percentage points for young women.")  # fmt: skip
     rels = [r for r in read(text) if r.kind == "change"]
     assert [(r.direction, r.start_period, r.end_period) for r in rels] == [
-        (-1, "the 3 years to 2016", "the 3 years to 2024"), (1, "the 3 years to 2016", "the 3 years to 2024")]
+        (-1, "the 3 years to 2016", "the 3 years to 2024"),
+        (1, "the 3 years to 2016", "the 3 years to 2024"),
+    ]
 
 
 def test_direction_from_the_sentence_continued() -> None:
@@ -125,7 +147,9 @@ def test_direction_from_the_sentence_continued() -> None:
     rels = [r for r in read(text) if r.kind == "direction"]
     # '(A compared to B)': A is the current figure
     assert sorted((roles(r)["start"], roles(r)["end"], r.direction, r.direction_from) for r in rels) == [
-        ("24,363", "22,411", 1, "previous sentence"), ("4,301", "4,535", 1, "previous sentence")]
+        ("24,363", "22,411", 1, "previous sentence"),
+        ("4,301", "4,535", 1, "previous sentence"),
+    ]
 
 
 def test_shares_of_the_whole_a_sentence_opens_with() -> None:
@@ -135,13 +159,20 @@ def test_shares_of_the_whole_a_sentence_opens_with() -> None:
     assert [roles(r) for r in rels] == [
         {"part": "11.6 million", "whole": "20.7 million", "share": "55.9%"},
         {"part": "5.9 million", "whole": "20.7 million", "share": "28.3%"},
-        {"part": "3.3 million", "whole": "20.7 million", "share": "15.8%"}]
+        {"part": "3.3 million", "whole": "20.7 million", "share": "15.8%"},
+    ]
 
 
 def test_gap_with_both_rates() -> None:
-    r = only("In reading, 63% of girls met the expected standard compared to 55% of boys, a gap of 9 percentage points, down from 10 percentage points in 2019.", "gap")
+    r = only(
+        "In reading, 63% of girls met the expected standard compared to 55% of boys, a gap of 9 percentage points, down from 10 percentage points in 2019.",
+        "gap",
+    )
     assert roles(r) == {"gap": "9 percentage points", "a": "63%", "b": "55%"}
-    d = only("In reading, 63% of girls met the expected standard compared to 55% of boys, a gap of 9 percentage points, down from 10 percentage points in 2019.", "direction")
+    d = only(
+        "In reading, 63% of girls met the expected standard compared to 55% of boys, a gap of 9 percentage points, down from 10 percentage points in 2019.",
+        "direction",
+    )
     assert roles(d) == {"start": "10 percentage points", "end": "9 percentage points"}
     assert d.start_period == "in 2019"
 
@@ -150,17 +181,28 @@ def test_gap_change_with_bare_first_number() -> None:
     # 'from 28 to 24 percentage points': 28 takes the unit of its pair
     r = only("The gap in first degree attainment went down from 28 to 24 percentage points.", "direction")
     assert {role: f.unit for role, f in r.operands} == {"start": "percentage_points", "end": "percentage_points"}
-    assert [roles(g)["gap"] for g in read("The gap went up from 18 to 20 percentage points.") if g.kind == "gap"] == ["18", "20 percentage points"]
+    assert [roles(g)["gap"] for g in read("The gap went up from 18 to 20 percentage points.") if g.kind == "gap"] == [
+        "18",
+        "20 percentage points",
+    ]
 
 
 def test_ratio_forms() -> None:
-    assert roles(only("The entry rate was 2.2 times higher than those from lower working class backgrounds.", "ratio")) == {"ratio": "2.2"}
-    r = only("Pupils eligible for free school meals were twice as likely to be excluded (6.2%) as other pupils (3.1%).", "ratio")
+    assert roles(
+        only("The entry rate was 2.2 times higher than those from lower working class backgrounds.", "ratio")
+    ) == {"ratio": "2.2"}
+    r = only(
+        "Pupils eligible for free school meals were twice as likely to be excluded (6.2%) as other pupils (3.1%).",
+        "ratio",
+    )
     assert roles(r) == {"ratio": "twice as", "a": "6.2%", "b": "3.1%"}
 
 
 def test_difference_with_another_group() -> None:
-    r = only("65 per cent of children in low-income households do not live with both parents, 26 percentage points higher than the figure for better-off households (39 per cent).", "difference")
+    r = only(
+        "65 per cent of children in low-income households do not live with both parents, 26 percentage points higher than the figure for better-off households (39 per cent).",
+        "difference",
+    )
     assert roles(r) == {"a": "65 per cent", "b": "39 per cent", "delta": "26 percentage points"}
     assert r.direction == 1
 
@@ -399,4 +441,5 @@ def test_real_publications_no_statement_error_elsewhere(real) -> None:  # type: 
     bad = {(lab["file"], lab["line"]) for lab in labels if lab["verdict"] == "inconsistent"}
     errors = [f for f in report.findings if f.check in STATEMENT_RULES and f.severity == "error"]
     assert all({(Path(loc.document).name, loc.line) for loc in f.locations} & bad for f in errors), [
-        f.message for f in errors]
+        f.message for f in errors
+    ]

@@ -117,12 +117,18 @@ def stated_in_sentence(corpus: Corpus, kinds: tuple[str, ...]) -> set[int]:
 
 def change_deltas(corpus: Corpus) -> set[int]:
     """id() of every figure the grammar reads as the size of a change ('600,000 fewer than ...')."""
-    return {id(r.get("delta")) for r in relations(corpus) if r.kind in ("change", "difference")
-            and r.get("delta") is not None}  # fmt: skip
+    return {
+        id(r.get("delta"))
+        for r in relations(corpus)
+        if r.kind in ("change", "difference") and r.get("delta") is not None
+    }
 
 
 def checked_changes(corpus: Corpus) -> set[int]:
     """id() of the printed change of every complete change relation: change-arithmetic judges it
     (both the relative and the points reading of a per-cent change)."""
-    return {id(r.get("delta")) for r in relations(corpus) if r.kind == "change" and r.complete
-            and r.get("delta") is not None}  # fmt: skip
+    return {
+        id(r.get("delta"))
+        for r in relations(corpus)
+        if r.kind == "change" and r.complete and r.get("delta") is not None
+    }

@@ -58,18 +58,30 @@ inside tables flattened into prose; any pairing of a change with figures of inco
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from pubcheck.model import Figure, Finding, Interval, Location
-from pubcheck.numbers import decimals_step, fmt_value, load_quantifiers, parse_number, rounding_interval, verbal_interval
+from pubcheck.numbers import (
+    decimals_step,
+    fmt_value,
+    load_quantifiers,
+    parse_number,
+    rounding_interval,
+    verbal_interval,
+)
 from pubcheck.periods import find_periods
 
 KINDS = ("share", "change", "direction", "ratio", "gap", "difference")
-RULE_IDS = ("count-percentage", "change-arithmetic", "change-direction", "unit-mismatch", "ratio-arithmetic",
-            "gap-arithmetic")  # fmt: skip
+RULE_IDS = (
+    "count-percentage",
+    "change-arithmetic",
+    "change-direction",
+    "unit-mismatch",
+    "ratio-arithmetic",
+    "gap-arithmetic",
+)
 
 
 # --------------------------------------------------------------------------- the relation
@@ -119,18 +131,40 @@ class Relation:
 
 # --------------------------------------------------------------------------- words
 
-UP = (r"rise|rises|rising|rose|risen|increase|increases|increased|increasing|grew|grown|grow|grows|growing|growth|"
-      r"gain|gains|gained|climbed|climbing|widened|widening|widen|widens")  # fmt: skip
-DOWN = (r"fall|falls|falling|fell|fallen|decrease|decreases|decreased|decreasing|decline|declines|declined|declining|"
-        r"drop|drops|dropped|dropping|reduction|reductions|reduced|narrowed|narrowing|narrows|shrank|shrunk|lowered")  # fmt: skip
+UP = (
+    r"rise|rises|rising|rose|risen|increase|increases|increased|increasing|grew|grown|grow|grows|growing|growth|"
+    r"gain|gains|gained|climbed|climbing|widened|widening|widen|widens"
+)
+DOWN = (
+    r"fall|falls|falling|fell|fallen|decrease|decreases|decreased|decreasing|decline|declines|declined|declining|"
+    r"drop|drops|dropped|dropping|reduction|reductions|reduced|narrowed|narrowing|narrows|shrank|shrunk|lowered"
+)
 PHRASAL = r"(?:went|gone|going|go|goes|moved|moving|has\s+gone|have\s+gone)\s+(up|down)"
 NEUTRAL = r"stable|similar|unchanged|steady|flat|little\s+change|no\s+change|changed|remained|remain|remains"
-CUE = re.compile(rf"\b(?:{PHRASAL}|({UP})|({DOWN})|(up|down)(?=\s+(?:from\b|by\b|⟨|slightly\b|sharply\b))|({NEUTRAL}))\b",
-                 re.I)  # fmt: skip
-COMPARATIVE = {"higher": 1, "more": 1, "greater": 1, "larger": 1, "bigger": 1, "lower": -1, "fewer": -1, "less": -1,
-               "smaller": -1}  # fmt: skip
-FACTORS = {"doubled": 2.0, "doubling": 2.0, "halved": 0.5, "halving": 0.5, "trebled": 3.0, "tripled": 3.0,
-           "trebling": 3.0, "tripling": 3.0}  # fmt: skip
+CUE = re.compile(
+    rf"\b(?:{PHRASAL}|({UP})|({DOWN})|(up|down)(?=\s+(?:from\b|by\b|⟨|slightly\b|sharply\b))|({NEUTRAL}))\b", re.I
+)
+COMPARATIVE = {
+    "higher": 1,
+    "more": 1,
+    "greater": 1,
+    "larger": 1,
+    "bigger": 1,
+    "lower": -1,
+    "fewer": -1,
+    "less": -1,
+    "smaller": -1,
+}
+FACTORS = {
+    "doubled": 2.0,
+    "doubling": 2.0,
+    "halved": 0.5,
+    "halving": 0.5,
+    "trebled": 3.0,
+    "tripled": 3.0,
+    "trebling": 3.0,
+    "tripling": 3.0,
+}
 QUAL_WORDS = sorted(load_quantifiers().qualifiers, key=len, reverse=True)
 QUAL = "|".join(re.escape(w) for w in QUAL_WORDS)
 
@@ -138,27 +172,39 @@ F = r"⟨(\d+)⟩"
 DELTA_UNITS = ("pp", "pct", "count", "gbp", "num")
 # a clause ends at ';', ': ', or a contrast ("but", "while", "whereas", "however", "although")
 CLAUSE_BREAK = re.compile(r";|:\s|,?\s+(?:but|while|whereas|however|although|though)\b|\.\s", re.I)
-ANAPHOR = re.compile(r"^\s*(?:this|that|which|these|those|it)\s+(?:\w+\s+){0,2}?"
-                     r"(?:is|was|are|were|represents|represented|means|meant|includes|include|included|has|have)\b",
-                     re.I)  # fmt: skip
+ANAPHOR = re.compile(
+    r"^\s*(?:this|that|which|these|those|it)\s+(?:\w+\s+){0,2}?"
+    r"(?:is|was|are|were|represents|represented|means|meant|includes|include|included|has|have)\b",
+    re.I,
+)
 # words between a change word and a pair that show the change word governs something else
-GOVERNED = re.compile(r"\b(?!compared\b)[a-z]{3,}ed\b|\b(?:is|was|were|are|has|have|had|will|would|could|stood|remains?|"
-                      r"went|came|became|got|saw|made|moved)\b", re.I)  # fmt: skip
-TIME_SHIFT = re.compile(r"\b(?:compared|earlier|previous|previously|ago|before|prior|last\s+(?:year|quarter|month))\b",
-                        re.I)  # fmt: skip
+GOVERNED = re.compile(
+    r"\b(?!compared\b)[a-z]{3,}ed\b|\b(?:is|was|were|are|has|have|had|will|would|could|stood|remains?|"
+    r"went|came|became|got|saw|made|moved)\b",
+    re.I,
+)
+TIME_SHIFT = re.compile(
+    r"\b(?:compared|earlier|previous|previously|ago|before|prior|last\s+(?:year|quarter|month))\b", re.I
+)
 WHOLE = re.compile(rf"\s*[*•-]?\s*(?:Of|Out\s+of)\s+(?:the\s+|a\s+total\s+of\s+|all\s+)?(?:estimated\s+)?{F}")
 # a population inside the one a sentence opens with ('Of the 20.7 million ..., of which ...')
-NESTED = re.compile(r"\b(?:of\s+(?:which|whom|these|those|them)|among\s+(?:them|these|those|whom)|including|within)\b",
-                    re.I)  # fmt: skip
+NESTED = re.compile(
+    r"\b(?:of\s+(?:which|whom|these|those|them)|among\s+(?:them|these|those|whom)|including|within)\b", re.I
+)
 # 'This includes ...': a sentence that lists what the one before it states a change of
-INCLUDES = re.compile(r"^\s*(?:This|These)\s+(?:\w+\s+)?(?:includes?|included|comprises?|comprised|consists?|covers?|"
-                      r"is|was|were|are)\b", re.I)  # fmt: skip
+INCLUDES = re.compile(
+    r"^\s*(?:This|These)\s+(?:\w+\s+)?(?:includes?|included|comprises?|comprised|consists?|covers?|"
+    r"is|was|were|are)\b",
+    re.I,
+)
 CONTINUES = re.compile(r"^\s*(?:this|these|that|those|it|they)\b", re.I)
 TIME_NOUN = r"year|quarter|month|period|week|decade|edition|release|cohort"
 RELATIVE_TIME = re.compile(r"\b(?:previous|preceding|last|earlier|ago|before|past|same|prior|latest)\b", re.I)
 PERIOD_START = re.compile(
     r"\b((?:compared|relative|similar)\s+(?:to|with)|in\s+relation\s+to|since|from|over|on|than|against)\s+"
-    r"((?:the\s+|a\s+|an\s+)?[^⟨()\[\];,.]{0,60})", re.I)  # fmt: skip
+    r"((?:the\s+|a\s+|an\s+)?[^⟨()\[\];,.]{0,60})",
+    re.I,
+)
 
 
 def _dir(word: str) -> int | None:
@@ -170,8 +216,11 @@ def _dir(word: str) -> int | None:
     return None
 
 
-BARE_CONTEXT = re.compile(r"(?:^|[,;(–—-]|\b(?:is|was|are|were|been|be|being|and|or|this|which|that|it|now|also|still|"
-                          r"is\s+now|has\s+been))\s*$", re.I)  # fmt: skip
+BARE_CONTEXT = re.compile(
+    r"(?:^|[,;(–—-]|\b(?:is|was|are|were|been|be|being|and|or|this|which|that|it|now|also|still|"
+    r"is\s+now|has\s+been))\s*$",
+    re.I,
+)
 
 
 def _bare_ok(tpl: str, start: int) -> bool:
@@ -203,10 +252,6 @@ class _Fig:
     end: int
     unit: str  # pp | pct | count | gbp | num | ratio | verbal | range
 
-    @property
-    def iv(self) -> Interval:
-        return self.fig.interval
-
 
 def _unit(f: Figure) -> str:
     if f.kind == "range":
@@ -215,7 +260,9 @@ def _unit(f: Figure) -> str:
         return "verbal"
     if f.kind == "ratio" or f.unit == "ratio":
         return "ratio"
-    return {"percentage_points": "pp", "percent": "pct", "count": "count", "GBP": "gbp", "number": "num"}.get(f.unit, "num")
+    return {"percentage_points": "pp", "percent": "pct", "count": "count", "GBP": "gbp", "number": "num"}.get(
+        f.unit, "num"
+    )
 
 
 def _honest(f: Figure) -> Figure:
@@ -247,8 +294,19 @@ def _synthetic(f: Figure, digits: str, unit: str, a: int, b: int, off: int) -> F
     iv = rounding_interval(value, step)
     if unit == "count" and step >= 1:
         iv = Interval(value, value)
-    return replace(f, value=value, unit=u, precision=step, interval=iv, text=digits, kind="number", low=None,
-                   high=None, direction=None, span=(a + off, b + off))  # fmt: skip
+    return replace(
+        f,
+        value=value,
+        unit=u,
+        precision=step,
+        interval=iv,
+        text=digits,
+        kind="number",
+        low=None,
+        high=None,
+        direction=None,
+        span=(a + off, b + off),
+    )
 
 
 class _S:
@@ -271,8 +329,11 @@ class _S:
                     s1, e1 = a + m.start(1), a + m.end(1)
                     s2 = a + m.start(2)
                     self.figs.append(_Fig(_synthetic(f, m.group(1), unit, s1, e1, off), s1, e1, unit))
-                    self.figs.append(_Fig(replace(_synthetic(f, m.group(2), unit, s2, end2, off),
-                                                  text=text[s2:end2]), s2, end2, unit))  # fmt: skip
+                    self.figs.append(
+                        _Fig(
+                            replace(_synthetic(f, m.group(2), unit, s2, end2, off), text=text[s2:end2]), s2, end2, unit
+                        )
+                    )
                     continue
             b -= len(text[a:b]) - len(text[a:b].rstrip())  # '£50 ' -> '£50'
             self.figs.append(_Fig(f, a, b, u))
@@ -299,9 +360,6 @@ class _S:
 
     def same_clause(self, a: int, b: int) -> bool:
         return self.clause(a) == self.clause(b)
-
-    def idx(self, m: re.Match[str], g: int | str) -> int:
-        return int(m.group(g))
 
     def at(self, i: int) -> int:
         return self.tpos[i]
@@ -333,8 +391,11 @@ def _period_after(tail: str) -> str | None:
         return None
     phrase = m.group(1)
     ps = find_periods(phrase)
-    if ps and ps[0].start < 30 and not re.search(r"\b(?:compared|than|since|from|with|relative|against)\b",
-                                                 phrase[: ps[0].start], re.I):  # fmt: skip
+    if (
+        ps
+        and ps[0].start < 30
+        and not re.search(r"\b(?:compared|than|since|from|with|relative|against)\b", phrase[: ps[0].start], re.I)
+    ):
         last = ps[0]
         for p in ps[1:]:
             if p.start - last.end <= 4:  # '2018 to 2019' read as two years
@@ -350,8 +411,11 @@ def _start_period(text: str) -> str | None:
     'on 2013/14', 'over the past year': where a change is measured from, as printed."""
     for m in PERIOD_START.finditer(text):
         phrase = m.group(2).strip()
-        phrase = re.split(r"\s+(?:and|with|according|which|where|because|as|but|while|for(?!\s+\d))\b"
-                          r"|\s+the\s+(?:largest|lowest|highest|biggest|smallest)\b", phrase)[0]
+        phrase = re.split(
+            r"\s+(?:and|with|according|which|where|because|as|but|while|for(?!\s+\d))\b"
+            r"|\s+the\s+(?:largest|lowest|highest|biggest|smallest)\b",
+            phrase,
+        )[0]
         phrase = re.split(r"(?<!\d)\s+to\s+(?!\d)", phrase)[0].strip()
         phrase = f"{m.group(1)} {phrase}"
         if re.match(r"(?:from|than|on|over)\s+(?:the\s+)?(?:figure|those|that|them)\b", phrase, re.I):
@@ -360,7 +424,8 @@ def _start_period(text: str) -> str | None:
         if ps:
             return phrase[: ps[-1].end].strip()
         if re.search(rf"\b(?:{TIME_NOUN})s?\b", phrase, re.I) and (
-                RELATIVE_TIME.search(phrase) or re.match(r"(?:over|on)\s+the\s+\w+$", phrase, re.I)):  # fmt: skip
+            RELATIVE_TIME.search(phrase) or re.match(r"(?:over|on)\s+the\s+\w+$", phrase, re.I)
+        ):
             return phrase
     return None
 
@@ -437,14 +502,12 @@ class _Reader:
     def u(self, i: int) -> str:
         return self.s.figs[i].unit
 
-    def level(self, i: int) -> bool:
-        return self.s.figs[i].unit in ("pct", "count", "gbp", "num", "pp")
-
     def between(self, i: int, j: int) -> str:
         return self.s.tpl[self.s.end_of(i) : self.s.at(j)]
 
-    def subject(self, pos: int, unit: str, *, skip: set[int], delta_unit: str | None = None,
-                include_deltas: bool = False) -> int | None:
+    def subject(
+        self, pos: int, unit: str, *, skip: set[int], delta_unit: str | None = None, include_deltas: bool = False
+    ) -> int | None:
         """The figure a trailing change is about: the nearest level figure before template position
         `pos` of a compatible unit, skipping asides in parentheses and other changes, within the
         clause (or the clause before, when this one opens 'this is' / 'which is')."""
@@ -467,9 +530,13 @@ class _Reader:
             if g.unit in ("range", "verbal", "ratio"):
                 continue
             ok = _compatible(delta_unit, g.unit) if delta_unit else _level_units_match(unit, g.unit)
-            if ok and not re.match(r"\s*(?:percentage\s+)?points?\b", self.s.tpl[self.s.end_of(i):]):
-                if self.s.figs[i].fig.kind == "change" and g.unit == "pct" and self.s.figs[i].fig.direction \
-                        and not include_deltas:  # fmt: skip
+            if ok and not re.match(r"\s*(?:percentage\s+)?points?\b", self.s.tpl[self.s.end_of(i) :]):
+                if (
+                    self.s.figs[i].fig.kind == "change"
+                    and g.unit == "pct"
+                    and self.s.figs[i].fig.direction
+                    and not include_deltas
+                ):
                     continue  # '2% increase': itself a change
                 if i != self.whole:
                     found.append(i)
@@ -481,9 +548,13 @@ class _Reader:
         """The one figure of the previous sentence a 'This is ...' sentence can be about."""
         if self.prev is None or not self.continues:
             return None
-        cands = [g for g in self.prev.figs if g.unit not in ("range", "verbal", "ratio")
-                 and (_compatible(delta_unit, g.unit) if delta_unit else _level_units_match(unit, g.unit))
-                 and not (g.fig.kind == "change" and g.unit in ("pp",))]  # fmt: skip
+        cands = [
+            g
+            for g in self.prev.figs
+            if g.unit not in ("range", "verbal", "ratio")
+            and (_compatible(delta_unit, g.unit) if delta_unit else _level_units_match(unit, g.unit))
+            and not (g.fig.kind == "change" and g.unit in ("pp",))
+        ]
         if delta_unit == "pct":
             cands = [g for g in cands if g.unit != "pct"] or cands
         return cands[0].fig if len(cands) == 1 else None
@@ -543,26 +614,42 @@ class _Reader:
         if not ops or (part.kind == "change" and not ({"delta", "factor"} & roles) and not part.direction):
             return
         lo, hi = s.clause(part.pos)
-        self.relations.append(Relation(
-            kind=part.kind, form=part.form, operands=tuple(ops), missing=missing, sentence=s.text,
-            spans=tuple(spans), start_period=part.start_period, end_period=part.end_period,
-            relative=part.relative, direction=part.direction, direction_from=part.direction_from,
-            from_previous=tuple(prev_roles), subject=_plain(s.tpl[lo:hi], s),
-        ))  # fmt: skip
+        self.relations.append(
+            Relation(
+                kind=part.kind,
+                form=part.form,
+                operands=tuple(ops),
+                missing=missing,
+                sentence=s.text,
+                spans=tuple(spans),
+                start_period=part.start_period,
+                end_period=part.end_period,
+                relative=part.relative,
+                direction=part.direction,
+                direction_from=part.direction_from,
+                from_previous=tuple(prev_roles),
+                subject=_plain(s.tpl[lo:hi], s),
+            )
+        )
 
     # ---- changes
     def read_changes(self) -> None:
         s, tpl = self.s, self.s.tpl
         pairs: list[_Part] = []
         # 'from A (in P) to B (in P)'; 'from a peak of A to B'
-        for m in re.finditer(rf"\bfrom\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?of\s+)?{F}([^⟨]{{0,45}}?)\s+to\s+"
-                             rf"(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?of\s+)?{F}", tpl):  # fmt: skip
+        for m in re.finditer(
+            rf"\bfrom\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?of\s+)?{F}([^⟨]{{0,45}}?)\s+to\s+"
+            rf"(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?of\s+)?{F}",
+            tpl,
+        ):
             a, b = int(m.group(1)), int(m.group(3))
             if re.search(r"[;()]|\band\b", m.group(2)) or not self._pairable(a, b):
                 continue
             pairs.append(self._pair("from-to", m.start(), a, b))
         # '(A to B)', '(from A to B)', '(A in P to B)'
-        for m in re.finditer(rf"\((?:from\s+)?{F}(\s+in\s+[^⟨()]{{1,30}}?)?\s+to\s+{F}(\s+in\s+[^⟨()]{{1,30}})?\)", tpl):
+        for m in re.finditer(
+            rf"\((?:from\s+)?{F}(\s+in\s+[^⟨()]{{1,30}}?)?\s+to\s+{F}(\s+in\s+[^⟨()]{{1,30}})?\)", tpl
+        ):
             a, b = int(m.group(1)), int(m.group(3))
             if self._pairable(a, b) and not any(p.start == a for p in pairs):
                 pairs.append(self._pair("paren-pair", m.start(), a, b))
@@ -579,7 +666,11 @@ class _Reader:
             if not same or s.at(a) - s.at(same[-1]) > 160:
                 continue
             b = same[-1]
-            if self.period_after(a) and self.u(a) in ("pct", "count", "gbp", "num") and not s.paren_depth_words(s.at(b)):
+            if (
+                self.period_after(a)
+                and self.u(a) in ("pct", "count", "gbp", "num")
+                and not s.paren_depth_words(s.at(b))
+            ):
                 part = self._pair("compared-with", s.at(b), a, b)
                 part.weak = True
                 part.end_period = part.end_period or _lead_period(s)
@@ -644,7 +735,11 @@ class _Reader:
         if ua == ub or {ua, ub} <= {"count", "num"}:
             return True
         # 'from 28 to 24 percentage points': the bare number takes its pair's unit
-        if ua in ("count", "num") and ub in ("pp", "pct", "gbp") and re.fullmatch(_NUM, self.s.figs[a].fig.text.strip()):
+        if (
+            ua in ("count", "num")
+            and ub in ("pp", "pct", "gbp")
+            and re.fullmatch(_NUM, self.s.figs[a].fig.text.strip())
+        ):
             g = self.s.figs[a]
             off = g.fig.span[0] - g.start
             self.s.figs[a] = _Fig(_synthetic(g.fig, g.fig.text.strip(), ub, g.start, g.end, off), g.start, g.end, ub)
@@ -673,8 +768,14 @@ class _Reader:
             if i in seen or i in self.used or self.u(i) not in ("pp", "pct", "count", "gbp", "num"):
                 return None
             seen.add(i)
-            p = _Part(form, pos, delta=i, direction=direction, direction_from="sentence" if direction else None,
-                      relative=self.u(i) == "pct")  # fmt: skip
+            p = _Part(
+                form,
+                pos,
+                delta=i,
+                direction=direction,
+                direction_from="sentence" if direction else None,
+                relative=self.u(i) == "pct",
+            )
             out.append(p)
             return p
 
@@ -692,26 +793,45 @@ class _Reader:
             word = m.group(1) or m.group(2) or m.group(3)
             if m.group(3) and not _bare_ok(tpl, m.start()):
                 continue  # 'set up 10 projects'
-            if re.fullmatch(r"reduction|reductions|growth|gain|gains|rise|fall|drop|decline|increase|decrease", word,
-                            re.I) and not re.search(r"\bby\s", m.group(0)):  # fmt: skip
+            if re.fullmatch(
+                r"reduction|reductions|growth|gain|gains|rise|fall|drop|decline|increase|decrease", word, re.I
+            ) and not re.search(r"\bby\s", m.group(0)):
                 continue  # 'a rise 5 ...' is not English; 'rise of' is read above
-            if re.match(r"\s*(?:of\b|in\s+(?:the\s+)?(?:\w+\s+){0,2}(?:households|people|families))", tpl[s.end_of(i):]):
+            if re.match(
+                r"\s*(?:of\b|in\s+(?:the\s+)?(?:\w+\s+){0,2}(?:households|people|families))", tpl[s.end_of(i) :]
+            ):
                 continue  # 'fell 30% of people': a share, not a change
             add(i, _dir(word), "delta", m.start())
         # 'C higher than in 2019', 'C fewer than a year ago', 'C lower for X than for Y'
-        for m in re.finditer(rf"{F}\s+(?:(?:percentage\s+)?points?\s+)?(higher|lower|more|fewer|less|greater|smaller|"
-                             rf"larger|bigger)\b([^⟨;]{{0,80}}?)\bthan\b\s*([^⟨;]{{0,60}})", tpl, re.I):  # fmt: skip
+        for m in re.finditer(
+            rf"{F}\s+(?:(?:percentage\s+)?points?\s+)?(higher|lower|more|fewer|less|greater|smaller|"
+            rf"larger|bigger)\b([^⟨;]{{0,80}}?)\bthan\b\s*([^⟨;]{{0,60}})",
+            tpl,
+            re.I,
+        ):
             i = int(m.group(1))
             target = m.group(4)
             if re.search(r"[,–—]|\b(?:higher|lower|more|fewer|less|greater|smaller|larger|bigger)\b", m.group(3), re.I):
                 continue  # '100,000 more families ..., with those working less than 16 hours'
             if len(m.group(3)) > 60:
                 continue
-            is_time = bool(find_periods(target[:25]) and re.match(r"\s*(?:in\s+|for\s+|during\s+|at\s+)?"
-                                                                  r"(?:the\s+)?(?:\w+\s+){0,3}?\d", target))  # fmt: skip
-            is_time = is_time or bool(re.match(r"\s*(?:a|one|the)\s+(?:year|quarter|month|decade)s?\s+(?:ago|earlier|"
-                                               r"before)|\s*(?:last|the\s+previous|the\s+same)\s+(?:year|quarter|month|"
-                                               r"period)|\s*(?:ever|before|previously)\b", target, re.I))  # fmt: skip
+            is_time = bool(
+                find_periods(target[:25])
+                and re.match(
+                    r"\s*(?:in\s+|for\s+|during\s+|at\s+)?"
+                    r"(?:the\s+)?(?:\w+\s+){0,3}?\d",
+                    target,
+                )
+            )
+            is_time = is_time or bool(
+                re.match(
+                    r"\s*(?:a|one|the)\s+(?:year|quarter|month|decade)s?\s+(?:ago|earlier|"
+                    r"before)|\s*(?:last|the\s+previous|the\s+same)\s+(?:year|quarter|month|"
+                    r"period)|\s*(?:ever|before|previously)\b",
+                    target,
+                    re.I,
+                )
+            )
             if m.group(3).strip() and re.search(r"\bfor\b", m.group(3)):
                 is_time = False  # '9.4 points lower for those who ... than for ...'
             p = add(i, COMPARATIVE[m.group(2).lower()], "comparative", m.start())
@@ -731,17 +851,33 @@ class _Reader:
                 if _compatible(self.u(i), self.u(j)) and self.u(j) != "pp":
                     p.start = j
         # 'doubled', 'almost doubled', 'halved'
-        for m in re.finditer(rf"\b(?:({QUAL})\s+)?(doubled|doubling|halved|halving|trebled|tripled|trebling|tripling)\b",
-                             tpl, re.I):  # fmt: skip
+        for m in re.finditer(
+            rf"\b(?:({QUAL})\s+)?(doubled|doubling|halved|halving|trebled|tripled|trebling|tripling)\b", tpl, re.I
+        ):
             factor = FACTORS[m.group(2).lower()]
             base = next((g.fig for g in s.figs), None)
             if base is None:
                 continue
-            fig = replace(base, value=factor, unit="ratio", precision=0.0, kind="ratio",
-                          interval=verbal_interval(factor, (m.group(1) or "").lower() or None, ratio=True),
-                          text=m.group(0), direction=None, low=None, high=None)  # fmt: skip
-            p = _Part("factor", m.start(), factor=fig, direction=1 if factor > 1 else -1, direction_from="sentence",
-                      relative=True)  # fmt: skip
+            fig = replace(
+                base,
+                value=factor,
+                unit="ratio",
+                precision=0.0,
+                kind="ratio",
+                interval=verbal_interval(factor, (m.group(1) or "").lower() or None, ratio=True),
+                text=m.group(0),
+                direction=None,
+                low=None,
+                high=None,
+            )
+            p = _Part(
+                "factor",
+                m.start(),
+                factor=fig,
+                direction=1 if factor > 1 else -1,
+                direction_from="sentence",
+                relative=True,
+            )
             out.append(p)
         # coordination: 'fell by 7 points for girls and 6 points for boys', 'up 186,000, or 1.1 points'
         out.sort(key=lambda p: p.pos)
@@ -756,14 +892,22 @@ class _Reader:
                 alt = re.fullmatch(r",?\s*(?:or\s+|\(\s*)", gap)  # 'up 186,000, or 1.1 points', '(1.2 points)'
                 if self.u(j) not in DELTA_UNITS or not (self.u(j) == self.u(p.delta) or alt):
                     break
-                if not (alt or re.fullmatch(r"[^⟨;()]{0,80}?(?:,\s*|\s+)(?:and|or)\s+(?:by\s+)?|\s*and\s+(?:by\s+)?",
-                                            core)):  # fmt: skip
+                if not (
+                    alt or re.fullmatch(r"[^⟨;()]{0,80}?(?:,\s*|\s+)(?:and|or)\s+(?:by\s+)?|\s*and\s+(?:by\s+)?", core)
+                ):
                     break
                 if re.match(r"\s*(?:of\b|\)?\s*of\s+(?:all|the)\b)", tpl[s.end_of(j) :]) or CUE.search(core):
                     break  # '... and 30% of people': a share; '... and fell by': a change of its own
                 seen.add(j)
-                q = _Part(p.form, s.at(j), delta=j, direction=p.direction, direction_from=p.direction_from,
-                          relative=self.u(j) == "pct", kind=p.kind)  # fmt: skip
+                q = _Part(
+                    p.form,
+                    s.at(j),
+                    delta=j,
+                    direction=p.direction,
+                    direction_from=p.direction_from,
+                    relative=self.u(j) == "pct",
+                    kind=p.kind,
+                )
                 q.coordinated_with = p  # type: ignore[attr-defined]
                 more.append(q)
                 last, j = j, j + 1
@@ -774,19 +918,31 @@ class _Reader:
     def _starts(self) -> list[_Part]:
         """'up from 0.17% in 2015/16', 'an increase from 29%', 'down from 10 percentage points in 2019'."""
         out = []
-        for m in re.finditer(rf"\b(?:{PHRASAL}|({UP}|{DOWN})|(up|down))\s+from\s+{F}(?!\S*\s+to\s+⟨)", self.s.tpl, re.I):
+        for m in re.finditer(
+            rf"\b(?:{PHRASAL}|({UP}|{DOWN})|(up|down))\s+from\s+{F}(?!\S*\s+to\s+⟨)", self.s.tpl, re.I
+        ):
             i = int(m.group(m.lastindex or 0))
             if i in self.used or self.u(i) not in ("pp", "pct", "count", "gbp", "num"):
                 continue
             word = m.group(1) or m.group(2) or m.group(3)
             if m.group(3) and not _bare_ok(self.s.tpl, m.start()):
                 continue
-            p = _Part("up-from", m.start(), start=i, direction=_dir(word), direction_from="sentence",
-                      start_period=self.period_after(i))  # fmt: skip
+            p = _Part(
+                "up-from",
+                m.start(),
+                start=i,
+                direction=_dir(word),
+                direction_from="sentence",
+                start_period=self.period_after(i),
+            )
             out.append(p)
         # 'similar to the previous year (268,251)', 'than 2019 (26.5%)' are read with their change
-        for m in re.finditer(rf"\b(?:(?:compared|similar)\s+(?:to|with)|than)\s+([^⟨()]{{2,50}}?)\s*\(\s*{F}"
-                             rf"(\s+in\s+[^⟨()]{{1,30}})?\s*\)", self.s.tpl, re.I):  # fmt: skip
+        for m in re.finditer(
+            rf"\b(?:(?:compared|similar)\s+(?:to|with)|than)\s+([^⟨()]{{2,50}}?)\s*\(\s*{F}"
+            rf"(\s+in\s+[^⟨()]{{1,30}})?\s*\)",
+            self.s.tpl,
+            re.I,
+        ):
             i = int(m.group(2))
             if i in self.used or self.u(i) not in ("pct", "count", "gbp", "num"):
                 continue
@@ -801,17 +957,26 @@ class _Reader:
     def _ends(self) -> list[_Part]:
         """'has fallen to 1,037', 'rising further to 3.3 per cent', 'to 53.8%' after a change."""
         out = []
-        for m in re.finditer(rf"\b(?:{PHRASAL}|({UP}|{DOWN}))\s+(?:further\s+|again\s+|back\s+)?to\s+(?:(?:{QUAL})\s+)?{F}",
-                             self.s.tpl, re.I):  # fmt: skip
+        for m in re.finditer(
+            rf"\b(?:{PHRASAL}|({UP}|{DOWN}))\s+(?:further\s+|again\s+|back\s+)?to\s+(?:(?:{QUAL})\s+)?{F}",
+            self.s.tpl,
+            re.I,
+        ):
             i = int(m.group(m.lastindex or 0))
             if i in self.used or self.u(i) not in ("pct", "count", "gbp", "num", "pp"):
                 continue
             word = m.group(1) or m.group(2)
-            part = _Part("to", m.start(), end=i, direction=_dir(word), direction_from="sentence",
-                         end_period=self.period_after(i))  # fmt: skip
+            part = _Part(
+                "to", m.start(), end=i, direction=_dir(word), direction_from="sentence", end_period=self.period_after(i)
+            )
             self._from_after(part, i)
-            if part.start is None and re.search(r",\s*$", self.s.tpl[: m.start()]) and re.fullmatch(
-                    r"(?:falling|rising|increasing|decreasing|dropping|declining|climbing|growing)", word, re.I):  # fmt: skip
+            if (
+                part.start is None
+                and re.search(r",\s*$", self.s.tpl[: m.start()])
+                and re.fullmatch(
+                    r"(?:falling|rising|increasing|decreasing|dropping|declining|climbing|growing)", word, re.I
+                )
+            ):
                 # '22% of children lived in relative poverty, falling to 20%': from the figure it follows
                 j = self.subject(m.start(), self.u(i), skip=self.used | {i})
                 if j is not None:
@@ -823,8 +988,10 @@ class _Reader:
     def _from_after(self, part: _Part, i: int) -> None:
         """'fell to 4.0% in January from 4.2% in December', 'rose by 6.1% to £640, from £603 a year
         earlier': the start printed after the end."""
-        m = re.match(rf"(?:\s+(?:in|on|at|for|by|a|an|per)\s+[^⟨,;()]{{1,30}}?)?,?\s+from\s+{F}(?!\s*(?:to|and)\s+⟨)",
-                     self.s.tpl[self.s.end_of(i) :])  # fmt: skip
+        m = re.match(
+            rf"(?:\s+(?:in|on|at|for|by|a|an|per)\s+[^⟨,;()]{{1,30}}?)?,?\s+from\s+{F}(?!\s*(?:to|and)\s+⟨)",
+            self.s.tpl[self.s.end_of(i) :],
+        )
         if m:
             j = int(m.group(1))
             if j not in self.used and _level_units_match(self.u(i), self.u(j)):
@@ -838,12 +1005,11 @@ class _Reader:
         dpos = s.at(d.delta) if d.delta is not None else d.pos
         clause = s.clause(dpos)
         co = getattr(d, "coordinated_with", None)
-        # the clause after the change, up to the next change
-        nxt = min([q.pos for q in pairs + starts + ends if False] + [len(tpl)])
-        del nxt
         if d.start_period is None:
-            seg_end = min([s.at(x) for x in range((d.delta or 0) + 1, len(s.figs))
-                           if s.at(x) > dpos and self._is_delta_index(x)] + [clause[1]])  # fmt: skip
+            seg_end = min(
+                [s.at(x) for x in range((d.delta or 0) + 1, len(s.figs)) if s.at(x) > dpos and self._is_delta_index(x)]
+                + [clause[1]]
+            )
             d.start_period = _start_period(tpl[dpos:seg_end])
         if d.start_period is None and co is not None:
             d.start_period = co.start_period
@@ -855,12 +1021,19 @@ class _Reader:
                 if not s.same_clause(p.pos, dpos):
                     continue
                 lo_, hi_ = sorted((p.pos, dpos))
-                between = [x for x in range(len(s.figs)) if lo_ < s.at(x) < hi_ and x not in (p.start, p.end, d.delta)
-                           and self.u(x) in (self.u(p.start), du)]  # fmt: skip
+                between = [
+                    x
+                    for x in range(len(s.figs))
+                    if lo_ < s.at(x) < hi_ and x not in (p.start, p.end, d.delta) and self.u(x) in (self.u(p.start), du)
+                ]
                 if between:
                     continue
                 last = max(p.start, p.end or p.start)
-                link = tpl[s.end_of(d.delta) : p.pos] if d.delta is not None and dpos < p.pos else tpl[s.end_of(last) : d.pos]
+                link = (
+                    tpl[s.end_of(d.delta) : p.pos]
+                    if d.delta is not None and dpos < p.pos
+                    else tpl[s.end_of(last) : d.pos]
+                )
                 if not _links(link):
                     continue  # 'rose by 3%, with pupil numbers going from A to B': another subject
                 if not self._fits(du, p.start, p.end, d):
@@ -879,8 +1052,9 @@ class _Reader:
             i = st.start
             if i is None or i in self.used or not s.same_clause(st.pos, dpos) or st.pos < dpos:
                 continue
-            if not (_compatible(du, self.u(i)) if d.factor is None else True) or (du == "pct" and self.u(i) == "pct"
-                                                                                   and d.kind == "difference"):
+            if not (_compatible(du, self.u(i)) if d.factor is None else True) or (
+                du == "pct" and self.u(i) == "pct" and d.kind == "difference"
+            ):
                 continue
             if any(self._is_delta_index(x) for x in range(len(s.figs)) if dpos < s.at(x) < st.pos):
                 continue
@@ -897,8 +1071,11 @@ class _Reader:
                 continue
             if abs(en.pos - dpos) > 120 or not (_compatible(du, self.u(i)) if d.factor is None else True):
                 continue
-            if any(self._is_delta_index(x) for x in range(len(s.figs)) if min(dpos, en.pos) < s.at(x) < max(dpos, en.pos)
-                   and x != d.delta):  # fmt: skip
+            if any(
+                self._is_delta_index(x)
+                for x in range(len(s.figs))
+                if min(dpos, en.pos) < s.at(x) < max(dpos, en.pos) and x != d.delta
+            ):
                 continue
             d.end = i
             d.end_period = en.end_period
@@ -915,7 +1092,9 @@ class _Reader:
             m = re.match(rf"[^⟨]{{0,60}}?(?<!compared )(?<!similar )(?<!equivalent )(?<!up )\bto\s+{F}", seg)
             if m:
                 i = int(m.group(1))
-                if re.search(r"\d\s+$", seg[: m.start(1) - 4]) and re.fullmatch(r"(?:19|20)\d{1,2}", s.figs[i].fig.text):
+                if re.search(r"\d\s+$", seg[: m.start(1) - 4]) and re.fullmatch(
+                    r"(?:19|20)\d{1,2}", s.figs[i].fig.text
+                ):
                     i = -1  # 'than in 2011 to 201': a year cut short, not a figure
                 if i >= 0 and i not in self.used and _compatible(du, self.u(i)) and not self._is_delta_index(i):
                     d.end = i
@@ -926,8 +1105,9 @@ class _Reader:
         if d.end is None:
             cue_pos = self._cue_pos(d)
             unit = {"pp": "pct"}.get(du, du)
-            i = self.subject(cue_pos, unit, skip=self.used | {d.delta} if d.delta is not None else self.used,
-                             delta_unit=du)  # a factor ('doubled') is relative: any level
+            i = self.subject(
+                cue_pos, unit, skip=self.used | {d.delta} if d.delta is not None else self.used, delta_unit=du
+            )  # a factor ('doubled') is relative: any level
             if i is not None and (d.start is None or i != d.start):
                 d.end = i
                 d.end_period = self.period_after(i) or _lead_period(s)
@@ -960,17 +1140,25 @@ class _Reader:
         pos = self.s.at(d.delta)
         lo, _ = self.s.clause(pos)
         window = self.s.tpl[lo:pos]
-        m = None
-        for m in re.finditer(rf"(?:,|–|—|-|\bwhich\b|\bthis\b|\ba\b|\ban\b|\bup\b|\bdown\b|{UP}|{DOWN}|{PHRASAL})",
-                             window, re.I):  # fmt: skip
-            pass
-        return d.pos if m is None else min(d.pos, lo + m.start())
+        marks = list(
+            re.finditer(
+                rf"(?:,|–|—|-|\bwhich\b|\bthis\b|\ba\b|\ban\b|\bup\b|\bdown\b|{UP}|{DOWN}|"
+                rf"{PHRASAL})",
+                window,
+                re.I,
+            )
+        )
+        return min(d.pos, lo + marks[-1].start()) if marks else d.pos
 
     def _respectively_to(self) -> None:
         """'these percentages went up to 49% and 25% respectively': ends here, starts in the
         previous sentence, in the same order."""
-        m = re.search(rf"\b(?:these|those|the)\s+(?:percentages|proportions|rates|figures|numbers|shares)\s+"
-                      rf"(?:{PHRASAL}|({UP}|{DOWN}))\s+(?:to\s+)?{F}\s+and\s+{F}\s+respectively", self.s.tpl, re.I)  # fmt: skip
+        m = re.search(
+            rf"\b(?:these|those|the)\s+(?:percentages|proportions|rates|figures|numbers|shares)\s+"
+            rf"(?:{PHRASAL}|({UP}|{DOWN}))\s+(?:to\s+)?{F}\s+and\s+{F}\s+respectively",
+            self.s.tpl,
+            re.I,
+        )
         if not m or self.prev is None:
             return
         word = m.group(1) or m.group(2)
@@ -981,22 +1169,31 @@ class _Reader:
         sp = _lead_period(self.prev)
         ep = _lead_period(self.s)
         for st, e in zip(starts, (e1, e2), strict=True):
-            p = _Part("respectively", m.start(), end=e, direction=_dir(word), direction_from="sentence",
-                      start_period=sp, end_period=ep, kind="direction")  # fmt: skip
+            p = _Part(
+                "respectively",
+                m.start(),
+                end=e,
+                direction=_dir(word),
+                direction_from="sentence",
+                start_period=sp,
+                end_period=ep,
+                kind="direction",
+            )
             p.prev["start"] = st.fig
             self.emit(p)
             self.used.add(e)
 
     # ---- shares
     def read_shares(self) -> None:
-        s, tpl = self.s, self.s.tpl
+        tpl = self.s.tpl
         seen: set[int] = set()
         whole = self.whole
         # 'X of (the) Y ... (Z%)'
-        for m in re.finditer(rf"{F}\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?{F}((?:\s+[A-Za-z][\w-]*){{0,4}}?)\s*\(\s*{F}\s*\)",
-                             tpl):  # fmt: skip
+        for m in re.finditer(
+            rf"{F}\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?{F}((?:\s+[A-Za-z][\w-]*){{0,4}}?)\s*\(\s*{F}\s*\)", tpl
+        ):
             p, w, z = int(m.group(1)), int(m.group(2)), int(m.group(4))
-            if self.u(p) in ("count", "gbp") and self.u(z) == "pct" and z not in self.share_used:
+            if self.u(p) in ("count", "gbp") and self.u(z) == "pct" and not {p, z} & self.share_used:
                 self._share(p, w, z, "part-of-whole-share")
                 seen.update({p, w, z})
         # 'X (Z%)' / 'X of those households (Z%)', of the whole the sentence opens with, if any
@@ -1004,8 +1201,11 @@ class _Reader:
             p, z = int(m.group(1)), int(m.group(3))
             if self.u(p) not in ("count", "gbp") or self.u(z) != "pct" or {p, z} & (self.share_used | seen):
                 continue
-            if p == whole or re.search(r"\b(?:in|to|from|than|by|and|or|per|each|a|an)\b", m.group(2) or "", re.I) \
-                    and not re.match(r"\s+of\s+(?:those|them|these)\b", m.group(2) or ""):  # fmt: skip
+            if (
+                p == whole
+                or re.search(r"\b(?:in|to|from|than|by|and|or|per|each|a|an)\b", m.group(2) or "", re.I)
+                and not re.match(r"\s+of\s+(?:those|them|these)\b", m.group(2) or "")
+            ):
                 continue
             w = whole
             after = re.match(r"[^⟨,;.]{0,60}", tpl[m.end() :]).group(0)  # type: ignore[union-attr]
@@ -1049,21 +1249,36 @@ class _Reader:
             ops.insert(1, ("whole", s.figs[w].fig))
             spans.insert(1, ("whole", (s.figs[w].start, s.figs[w].end)))
         self.share_used.update({p, z})
-        self.relations.append(Relation(
-            kind="share", form=form, operands=tuple(ops), missing=() if w is not None else ("whole",),
-            sentence=s.text, spans=tuple(spans), end_period=_lead_period(s), subject=_plain(s.tpl, s),
-        ))  # fmt: skip
+        self.relations.append(
+            Relation(
+                kind="share",
+                form=form,
+                operands=tuple(ops),
+                missing=() if w is not None else ("whole",),
+                sentence=s.text,
+                spans=tuple(spans),
+                end_period=_lead_period(s),
+                subject=_plain(s.tpl, s),
+            )
+        )
 
     # ---- ratios
     def read_ratios(self) -> None:
         s, tpl = self.s, self.s.tpl
-        for m in re.finditer(rf"{F}\s+times\s+(as\s+(?:likely|high|many|much|large|great)|higher|greater|more|larger|"
-                             rf"bigger|the\s+rate|as)\b", tpl, re.I):  # fmt: skip
+        for m in re.finditer(
+            rf"{F}\s+times\s+(as\s+(?:likely|high|many|much|large|great)|higher|greater|more|larger|"
+            rf"bigger|the\s+rate|as)\b",
+            tpl,
+            re.I,
+        ):
             r = int(m.group(1))
             if self.u(r) not in ("num", "count"):
                 continue
-            self._ratio(r, m.end(), "times-higher" if re.match(r"higher|greater|more|larger|bigger", m.group(2), re.I)
-                        else "times-as")  # fmt: skip
+            self._ratio(
+                r,
+                m.end(),
+                "times-higher" if re.match(r"higher|greater|more|larger|bigger", m.group(2), re.I) else "times-as",
+            )
         for i, g in enumerate(s.figs):
             if g.unit == "ratio" and g.fig.kind == "ratio" and i not in self.ratio_used:
                 self._ratio(i, s.end_of(i), "verbal-as")
@@ -1077,8 +1292,17 @@ class _Reader:
                     ops.append(("share", s.figs[j].fig))
                     spans.append(("share", (s.figs[j].start, s.figs[j].end)))
                     missing = ()
-                self.relations.append(Relation(kind="ratio", form="one-in-n", operands=tuple(ops), missing=missing,
-                                               sentence=s.text, spans=tuple(spans), subject=_plain(tpl, s)))  # fmt: skip
+                self.relations.append(
+                    Relation(
+                        kind="ratio",
+                        form="one-in-n",
+                        operands=tuple(ops),
+                        missing=missing,
+                        sentence=s.text,
+                        spans=tuple(spans),
+                        subject=_plain(tpl, s),
+                    )
+                )
 
     def _ratio(self, r: int, end: int, form: str) -> None:
         s, tpl = self.s, self.s.tpl
@@ -1103,9 +1327,18 @@ class _Reader:
             else:
                 missing.append(role)
         self.ratio_used.add(r)
-        self.relations.append(Relation(kind="ratio", form=form, operands=tuple(ops), missing=tuple(missing),
-                                       sentence=s.text, spans=tuple(spans), end_period=_lead_period(s),
-                                       subject=_plain(tpl[lo:hi], s)))  # fmt: skip
+        self.relations.append(
+            Relation(
+                kind="ratio",
+                form=form,
+                operands=tuple(ops),
+                missing=tuple(missing),
+                sentence=s.text,
+                spans=tuple(spans),
+                end_period=_lead_period(s),
+                subject=_plain(tpl[lo:hi], s),
+            )
+        )
 
     # ---- gaps and differences
     def read_gaps(self) -> None:
@@ -1120,8 +1353,12 @@ class _Reader:
             lead = after[: fm.start()]
             if self.u(g) not in ("pp", "pct") or g in self.gap_used or re.search(r"\bfrom\s*$|\bto\s*$", lead):
                 continue
-            if not re.search(rf"(?:\b(?:of|was|is|were|are|at|be|reached|stood|remains|remained|:)|"
-                             rf"\b(?:{QUAL}))\s*$", lead, re.I):  # fmt: skip
+            if not re.search(
+                rf"(?:\b(?:of|was|is|were|are|at|be|reached|stood|remains|remained|:)|"
+                rf"\b(?:{QUAL}))\s*$",
+                lead,
+                re.I,
+            ):
                 continue
             if re.match(r"\s*of\b", tpl[s.end_of(g) :]):
                 continue  # '72% of young women': a rate, not the gap
@@ -1131,14 +1368,26 @@ class _Reader:
                 a, b = int(pm.group(1)), int(pm.group(2))
             else:
                 # 'A% of X compared to B% of Y, a gap of C'
-                before = [i for i in range(len(s.figs)) if s.at(i) < m.start() and self.u(i) == "pct"
-                          and not self._is_delta_index(i) and not s.paren_depth_words(s.at(i))]  # fmt: skip
-                if len(before) == 2 and re.search(r"\b(?:compared\s+(?:to|with)|and|while|whereas|against|versus|vs)\b",
-                                                  self.between(before[0], before[1])):  # fmt: skip
+                before = [
+                    i
+                    for i in range(len(s.figs))
+                    if s.at(i) < m.start()
+                    and self.u(i) == "pct"
+                    and not self._is_delta_index(i)
+                    and not s.paren_depth_words(s.at(i))
+                ]
+                if len(before) == 2 and re.search(
+                    r"\b(?:compared\s+(?:to|with)|and|while|whereas|against|versus|vs)\b",
+                    self.between(before[0], before[1]),
+                ):
                     link = tpl[s.end_of(before[1]) : m.start()]
                     same_time = not find_periods(link) and not self.period_after(g)
-                    if s.clause(s.at(before[0])) == s.clause(m.start()) and same_time and len(link) <= 60 \
-                            and not re.search(r"\b(?:and|but|in|for)\b", link.split(",")[-1]):  # fmt: skip
+                    if (
+                        s.clause(s.at(before[0])) == s.clause(m.start())
+                        and same_time
+                        and len(link) <= 60
+                        and not re.search(r"\b(?:and|but|in|for)\b", link.split(",")[-1])
+                    ):
                         a, b = before
             ops = [("gap", s.figs[g].fig)]
             spans = [("gap", (s.figs[g].start, s.figs[g].end))]
@@ -1150,40 +1399,74 @@ class _Reader:
                 else:
                     missing.append(role)
             self.gap_used.add(g)
-            self.relations.append(Relation(kind="gap", form="gap-of", operands=tuple(ops), missing=tuple(missing),
-                                           sentence=s.text, spans=tuple(spans), end_period=self.period_after(g)
-                                           or _lead_period(s), subject=_plain(tpl[lo:hi], s)))  # fmt: skip
+            self.relations.append(
+                Relation(
+                    kind="gap",
+                    form="gap-of",
+                    operands=tuple(ops),
+                    missing=tuple(missing),
+                    sentence=s.text,
+                    spans=tuple(spans),
+                    end_period=self.period_after(g) or _lead_period(s),
+                    subject=_plain(tpl[lo:hi], s),
+                )
+            )
         # 'the gap went down from 29 points to 23 points': each end is a gap too
         for rel in list(self.relations):
-            if rel.kind in ("direction", "change") and rel.form.startswith("from-to") and re.search(
-                    r"\bgap\b", rel.subject, re.I):  # fmt: skip
+            if (
+                rel.kind in ("direction", "change")
+                and rel.form.startswith("from-to")
+                and re.search(r"\bgap\b", rel.subject, re.I)
+            ):
                 have = {id(g) for r in self.relations if r.kind == "gap" for g in r.figures}
                 for role, period in (("start", rel.start_period), ("end", rel.end_period)):
                     f = rel.get(role)
                     if f is not None and f.unit in ("percentage_points", "percent") and id(f) not in have:
-                        self.relations.append(Relation(kind="gap", form="gap-from-to", operands=(("gap", f),),
-                                                       missing=("a", "b"), sentence=s.text, end_period=period,
-                                                       subject=rel.subject))  # fmt: skip
+                        self.relations.append(
+                            Relation(
+                                kind="gap",
+                                form="gap-from-to",
+                                operands=(("gap", f),),
+                                missing=("a", "b"),
+                                sentence=s.text,
+                                end_period=period,
+                                subject=rel.subject,
+                            )
+                        )
 
     def read_comparisons(self) -> None:
         """'X is higher than that for Y (38.9% and 37.8% respectively)': the first must be higher."""
         s, tpl = self.s, self.s.tpl
-        for m in re.finditer(rf"\b(higher|lower|greater|smaller|more|less)\s+(?:likely\s+)?(?:to\s+[\w\s]{{1,40}}?)?than\b"
-                             rf"[^⟨;]{{0,80}}?\(\s*{F}\s+and\s+{F}\s+respectively\s*\)", tpl, re.I):  # fmt: skip
+        for m in re.finditer(
+            rf"\b(higher|lower|greater|smaller|more|less)\s+(?:likely\s+)?(?:to\s+[\w\s]{{1,40}}?)?than\b"
+            rf"[^⟨;]{{0,80}}?\(\s*{F}\s+and\s+{F}\s+respectively\s*\)",
+            tpl,
+            re.I,
+        ):
             a, b = int(m.group(2)), int(m.group(3))
             if a in self.ratio_used or self.u(a) != self.u(b) or self.u(a) not in ("pct", "count", "gbp", "num"):
                 continue
-            if re.search(r"\b(?:higher|lower|more|less)\s+(?:professional|working|education|income|standard|degree)",
-                         m.group(0)[: m.group(0).find("than")] , re.I):  # fmt: skip
+            if re.search(
+                r"\b(?:higher|lower|more|less)\s+(?:professional|working|education|income|standard|degree)",
+                m.group(0)[: m.group(0).find("than")],
+                re.I,
+            ):
                 continue
             lo, hi = s.clause(m.start())
             self.ratio_used.update({a, b})
-            self.relations.append(Relation(
-                kind="difference", form="comparative-respectively", operands=(("a", s.figs[a].fig), ("b", s.figs[b].fig)),
-                missing=(), sentence=s.text, spans=(("a", (s.figs[a].start, s.figs[a].end)),
-                                                    ("b", (s.figs[b].start, s.figs[b].end))),
-                direction=COMPARATIVE[m.group(1).lower()], direction_from="sentence", subject=_plain(tpl[lo:hi], s),
-            ))  # fmt: skip
+            self.relations.append(
+                Relation(
+                    kind="difference",
+                    form="comparative-respectively",
+                    operands=(("a", s.figs[a].fig), ("b", s.figs[b].fig)),
+                    missing=(),
+                    sentence=s.text,
+                    spans=(("a", (s.figs[a].start, s.figs[a].end)), ("b", (s.figs[b].start, s.figs[b].end))),
+                    direction=COMPARATIVE[m.group(1).lower()],
+                    direction_from="sentence",
+                    subject=_plain(tpl[lo:hi], s),
+                )
+            )
 
 
 def _links(text: str) -> bool:
@@ -1231,13 +1514,26 @@ def _difference_parts(rels: list[Relation]) -> list[Relation]:
                 if role in spans:
                     new_spans.append((new, spans[role]))
         missing = tuple(x for x in ("a", "b") if x not in {n for n, _ in new_ops})
-        out.append(replace(r, operands=tuple(new_ops), spans=tuple(new_spans), missing=missing, start_period=None,
-                           end_period=None, relative=r.relative))  # fmt: skip
+        out.append(
+            replace(
+                r,
+                operands=tuple(new_ops),
+                spans=tuple(new_spans),
+                missing=missing,
+                start_period=None,
+                end_period=None,
+                relative=r.relative,
+            )
+        )
     return out
 
 
-def parse_relations(sentence: str, figures: list[Figure], previous_sentence: str | None = None,
-                    previous_figures: list[Figure] | None = None) -> list[Relation]:  # fmt: skip
+def parse_relations(
+    sentence: str,
+    figures: list[Figure],
+    previous_sentence: str | None = None,
+    previous_figures: list[Figure] | None = None,
+) -> list[Relation]:
     """Every relation one sentence states between its figures (see the module docstring)."""
     figs = [f for f in figures if f.kind != "cell"]
     aligned = _align(sentence, figs)
@@ -1293,10 +1589,18 @@ def _signed(delta: Figure, direction: int | None) -> list[Interval]:
     return [iv if direction > 0 else _neg(iv)]
 
 
-def _finding(check_id: str, rel: Relation, message: str, expected: str, found: str, interval: str,
-             severity: str = "error") -> Finding:  # fmt: skip
-    return Finding(check=check_id, severity=severity, message=message, expected=expected, found=found,
-                   locations=_locs(rel.figures), interval=interval)  # fmt: skip
+def _finding(
+    check_id: str, rel: Relation, message: str, expected: str, found: str, interval: str, severity: str = "error"
+) -> Finding:
+    return Finding(
+        check=check_id,
+        severity=severity,
+        message=message,
+        expected=expected,
+        found=found,
+        locations=_locs(rel.figures),
+        interval=interval,
+    )
 
 
 def _word(f: Figure) -> str:
@@ -1330,12 +1634,14 @@ def _check_share(rel: Relation) -> Finding | None:
         return None
     exact = 100.0 * part.value / whole.value
     return _finding(
-        "count-percentage", rel,
+        "count-percentage",
+        rel,
         f"{_t(share)} should be {_t(part)} out of {_t(whole)} ({exact:.1f} per cent), but no values the "
         "figures may stand for give it.",
-        f"a percentage in {ratio.show()}", f"{_t(share)} (stands for {share.interval.show()})",
+        f"a percentage in {ratio.show()}",
+        f"{_t(share)} (stands for {share.interval.show()})",
         f"{_t(part)} -> {part.interval.show()}; {_t(whole)} -> {whole.interval.show()}",
-    )  # fmt: skip
+    )
 
 
 def _check_change(rel: Relation) -> Finding | None:
@@ -1351,11 +1657,14 @@ def _check_change(rel: Relation) -> Finding | None:
         if got.overlaps(factor.interval):
             return None
         return _finding(
-            "change-arithmetic", rel,
+            "change-arithmetic",
+            rel,
             f"'{_t(factor)}' from {_t(start)} to {_t(end)}: {_t(end)} is {end.value / start.value:.2f} times "
             f"{_t(start)}, outside what '{_t(factor)}' accepts.",
-            f"a ratio in {factor.interval.show()}", f"{got.show()}", "accepted ranges: checks/quantifiers.toml",
-        )  # fmt: skip
+            f"a ratio in {factor.interval.show()}",
+            f"{got.show()}",
+            "accepted ranges: checks/quantifiers.toml",
+        )
     if delta is None:
         return None
     printed = _signed(delta, rel.direction)
@@ -1370,21 +1679,26 @@ def _check_change(rel: Relation) -> Finding | None:
             points = end.interval - start.interval
             if any(points.overlaps(p) for p in printed):
                 return _finding(
-                    "unit-mismatch", rel,
+                    "unit-mismatch",
+                    rel,
                     f"'{_t(delta)}' is the difference of two percentages ({_t(end)} - {_t(start)}) in percentage "
                     "points, but is printed as per cent (a relative change).",
                     f"{fmt_value(end.value - start.value, 0.01)} percentage points "
                     f"(or {relative_change(Interval(start.value, start.value), Interval(end.value, end.value)).lo:+.1f}"
                     " per cent)",
-                    f"{sign}{_t(delta)}", f"points {points.show()}; relative {rel_iv.show()}", severity="warning",
-                )  # fmt: skip
+                    f"{sign}{_t(delta)}",
+                    f"points {points.show()}; relative {rel_iv.show()}",
+                    severity="warning",
+                )
         exact = 100.0 * (end.value - start.value) / start.value
         return _finding(
-            "change-arithmetic", rel,
+            "change-arithmetic",
+            rel,
             f"'{sign}{_t(delta)}' from {_t(start)} to {_t(end)}: those make a change of {exact:+.1f} per cent.",
-            f"{exact:+.1f} per cent (any value in {rel_iv.show()})", f"{sign}{_t(delta)}",
+            f"{exact:+.1f} per cent (any value in {rel_iv.show()})",
+            f"{sign}{_t(delta)}",
             f"{_t(start)} -> {start.interval.show()}; {_t(end)} -> {end.interval.show()}",
-        )  # fmt: skip
+        )
     diff = end.interval - start.interval
     if any(diff.overlaps(p) for p in printed):
         return None
@@ -1392,12 +1706,14 @@ def _check_change(rel: Relation) -> Finding | None:
     exact = end.value - start.value
     step = min(start.precision or 1, end.precision or 1, delta.precision or 1)
     return _finding(
-        "change-arithmetic", rel,
+        "change-arithmetic",
+        rel,
         f"'{sign}{_t(delta)}' from {_t(start)} to {_t(end)}: those make a change of "
         f"{'+' if exact >= 0 else '-'}{fmt_value(abs(exact), step)}{(' ' + word) if word else ''}.",
-        f"{fmt_value(exact, step)} (any value in {diff.show()})", f"{sign}{_t(delta)}",
+        f"{fmt_value(exact, step)} (any value in {diff.show()})",
+        f"{sign}{_t(delta)}",
         f"{_t(start)} -> {start.interval.show()}; {_t(end)} -> {end.interval.show()}",
-    )  # fmt: skip
+    )
 
 
 def _direction_finding(rel: Relation, start: Figure, end: Figure) -> Finding:
@@ -1405,11 +1721,13 @@ def _direction_finding(rel: Relation, start: Figure, end: Figure) -> Finding:
     went = "falls" if (rel.direction or 0) > 0 else "rises"
     where = " (the direction is stated in the sentence before)" if rel.direction_from == "previous sentence" else ""
     return _finding(
-        "change-direction", rel,
+        "change-direction",
+        rel,
         f"The text speaks of {said}{where}, but the figures it gives go from {_t(start)} to {_t(end)}, which {went}.",
-        f"{said} from {_t(start)}", f"{_t(start)} to {_t(end)}",
+        f"{said} from {_t(start)}",
+        f"{_t(start)} to {_t(end)}",
         f"{_t(start)} -> {start.interval.show()}; {_t(end)} -> {end.interval.show()}",
-    )  # fmt: skip
+    )
 
 
 def _check_direction(rel: Relation) -> Finding | None:
@@ -1429,8 +1747,14 @@ def _check_ratio(rel: Relation) -> Finding | None:
         share = rel.get("share")
         if share is None or share.interval.overlaps(r.interval):
             return None
-        return _finding("ratio-arithmetic", rel, f"'{_t(r)}' is {r.value:.1f} per cent, but the figure beside it is "
-                        f"{_t(share)}.", f"a value in {r.interval.show()}", _t(share), "one in N: 100/N per cent")  # fmt: skip
+        return _finding(
+            "ratio-arithmetic",
+            rel,
+            f"'{_t(r)}' is {r.value:.1f} per cent, but the figure beside it is {_t(share)}.",
+            f"a value in {r.interval.show()}",
+            _t(share),
+            "one in N: 100/N per cent",
+        )
     a, b = rel.get("a"), rel.get("b")
     if a is None or b is None or b.interval.lo <= 0:
         return None
@@ -1441,11 +1765,13 @@ def _check_ratio(rel: Relation) -> Finding | None:
     if any(got.overlaps(x) for x in accepted):
         return None
     return _finding(
-        "ratio-arithmetic", rel,
+        "ratio-arithmetic",
+        rel,
         f"'{_t(r)}' relates {_t(a)} to {_t(b)}, a ratio of {a.value / b.value:.2f}.",
-        f"a ratio in {' or '.join(x.show() for x in accepted)}", got.show(),
+        f"a ratio in {' or '.join(x.show() for x in accepted)}",
+        got.show(),
         f"{_t(a)} -> {a.interval.show()}; {_t(b)} -> {b.interval.show()}",
-    )  # fmt: skip
+    )
 
 
 def _abs(iv: Interval) -> Interval:
@@ -1464,13 +1790,14 @@ def _check_gap(rel: Relation) -> Finding | None:
     if diff.overlaps(g.interval):
         return None
     return _finding(
-        "gap-arithmetic", rel,
+        "gap-arithmetic",
+        rel,
         f"The gap between {_t(a)} and {_t(b)} is {fmt_value(abs(a.value - b.value), 0.1)} points, but the text "
         f"gives {_t(g)}.",
         f"{fmt_value(abs(a.value - b.value), 0.1)} (any value in {diff.show()})",
         f"{_t(g)} (stands for {g.interval.show()})",
         f"{_t(a)} -> {a.interval.show()}; {_t(b)} -> {b.interval.show()}",
-    )  # fmt: skip
+    )
 
 
 def _check_difference(rel: Relation) -> Finding | None:
@@ -1482,10 +1809,13 @@ def _check_difference(rel: Relation) -> Finding | None:
             return None
         word = "higher" if rel.direction > 0 else "lower"
         return _finding(
-            "gap-arithmetic", rel, f"The text says the first is {word} than the second, but gives {_t(a)} and {_t(b)}.",
-            f"{_t(a)} {word} than {_t(b)}", f"{_t(a)} and {_t(b)}",
+            "gap-arithmetic",
+            rel,
+            f"The text says the first is {word} than the second, but gives {_t(a)} and {_t(b)}.",
+            f"{_t(a)} {word} than {_t(b)}",
+            f"{_t(a)} and {_t(b)}",
             f"{_t(a)} -> {a.interval.show()}; {_t(b)} -> {b.interval.show()}",
-        )  # fmt: skip
+        )
     if delta.unit == "percent":
         if b.interval.lo <= 0:
             return None
@@ -1496,16 +1826,24 @@ def _check_difference(rel: Relation) -> Finding | None:
         return None
     sign = "" if rel.direction is None else ("+" if rel.direction > 0 else "-")
     return _finding(
-        "gap-arithmetic", rel,
+        "gap-arithmetic",
+        rel,
         f"'{_t(delta)} {'higher' if (rel.direction or 0) > 0 else 'lower'}': {_t(a)} against {_t(b)} is a "
         f"difference of {fmt_value(a.value - b.value, 0.1)}.",
-        f"any value in {got.show()}", f"{sign}{_t(delta)}",
+        f"any value in {got.show()}",
+        f"{sign}{_t(delta)}",
         f"{_t(a)} -> {a.interval.show()}; {_t(b)} -> {b.interval.show()}",
-    )  # fmt: skip
+    )
 
 
-_CHECKS = {"share": _check_share, "change": _check_change, "direction": _check_direction, "ratio": _check_ratio,
-           "gap": _check_gap, "difference": _check_difference}  # fmt: skip
+_CHECKS = {
+    "share": _check_share,
+    "change": _check_change,
+    "direction": _check_direction,
+    "ratio": _check_ratio,
+    "gap": _check_gap,
+    "difference": _check_difference,
+}
 
 
 # --------------------------------------------------------------------------- documents
@@ -1559,7 +1897,13 @@ def document_relations(extraction) -> list[Relation]:  # type: ignore[no-untyped
     return out
 
 
-__all__ = ["Relation", "parse_relations", "check", "document_relations", "document_sentences", "relative_change",
-           "KINDS", "RULE_IDS"]
-
-_ = math  # kept for callers that extend the checks
+__all__ = [
+    "Relation",
+    "parse_relations",
+    "check",
+    "document_relations",
+    "document_sentences",
+    "relative_change",
+    "KINDS",
+    "RULE_IDS",
+]
