@@ -229,6 +229,17 @@ SPECIMENS = [
     # a per-cent change that is really points: 24 - 20 = 4 points, but 20% relative
     ("The proportion rose by 20 per cent, from 20% to 24%.", None),
     ("The proportion rose by 4 per cent, from 20% to 24%.", "unit-mismatch"),
+    # 'up C from B': 682 / 642 - 1 = 6.2%
+    ("Median weekly earnings were £682 in April 2023, up 6.2% from £642 in 2022.", None),
+    ("Median weekly earnings were £682 in April 2023, up 8.2% from £642 in 2022.", "change-arithmetic"),
+    # 'C fewer than the B in 2019': 1,234 / 1,402 - 1 = -12.0%
+    ("There were 1,234 deaths, 12% fewer than the 1,402 in 2019.", None),
+    ("There were 1,234 deaths, 15% fewer than the 1,402 in 2019.", "change-arithmetic"),
+    # 'C below the average (B)': a difference with another figure, relative: 9,991 / 10,526 - 1 = -5.1%
+    ("The number of deaths registered was 9,991, 5.1% below the five-year average (10,526).", None),
+    ("The number of deaths registered was 9,991, 7.0% below the five-year average (10,526).", "gap-arithmetic"),
+    # ... but 10,000 may be rounded to the thousand: [9,500, 10,500) against 10,526 is -9.7% .. -0.3%
+    ("The number of deaths registered was 10,000, 7.0% below the five-year average (10,526).", None),
     # doubled / halved: 10 / 20 = 0.5; 15 / 20 = 0.75 is not 'halved' ([0.4375, 0.5625])
     ("Youth unemployment halved from 20% to 10% between 2012 and 2019.", None),
     ("Youth unemployment halved from 20% to 15% between 2012 and 2019.", "change-arithmetic"),
@@ -300,6 +311,10 @@ ABSTAIN = [
     # a comparison with a group is not a change over time; a rate is not a gap
     "The gap was largest in the lower working class group, where 72% of young women and 86% of young men were active.",
     "This is 600,000 fewer than in 1996/97.",
+    # a change and its relative size are not a part and its share
+    "Of the 50,000 pupils, attendance increased by 2,000 (40%) to 52,000.",
+    # a reference, not a figure below something
+    "The offences are set out at table 1 below.",
 ]  # fmt: skip
 
 

@@ -183,6 +183,7 @@ GOVERNED = re.compile(
     r"went|came|became|got|saw|made|moved)\b",
     re.I,
 )
+AFTER_CHANGE = re.compile(rf"\b(?:{UP}|{DOWN}|up|down)\s+(?:by\s+|of\s+)?(?:(?:{QUAL})\s+)?$", re.I)
 TIME_SHIFT = re.compile(
     r"\b(?:compared|earlier|previous|previously|ago|before|prior|last\s+(?:year|quarter|month))\b", re.I
 )
@@ -805,51 +806,21 @@ class _Reader:
         # 'C higher than in 2019', 'C fewer than a year ago', 'C lower for X than for Y'
         for m in re.finditer(
             rf"{F}\s+(?:(?:percentage\s+)?points?\s+)?(higher|lower|more|fewer|less|greater|smaller|"
-            rf"larger|bigger)\b([^⟨;]{{0,80}}?)\bthan\b\s*([^⟨;]{{0,60}})",
+            rf"larger|bigger)\b([^⟨;]{{0,80}}?)\bthan\b",
             tpl,
             re.I,
         ):
-            i = int(m.group(1))
-            target = m.group(4)
             if re.search(r"[,–—]|\b(?:higher|lower|more|fewer|less|greater|smaller|larger|bigger)\b", m.group(3), re.I):
                 continue  # '100,000 more families ..., with those working less than 16 hours'
-            if len(m.group(3)) > 60:
-                continue
-            is_time = bool(
-                find_periods(target[:25])
-                and re.match(
-                    r"\s*(?:in\s+|for\s+|during\s+|at\s+)?"
-                    r"(?:the\s+)?(?:\w+\s+){0,3}?\d",
-                    target,
-                )
-            )
-            is_time = is_time or bool(
-                re.match(
-                    r"\s*(?:a|one|the)\s+(?:year|quarter|month|decade)s?\s+(?:ago|earlier|"
-                    r"before)|\s*(?:last|the\s+previous|the\s+same)\s+(?:year|quarter|month|"
-                    r"period)|\s*(?:ever|before|previously)\b",
-                    target,
-                    re.I,
-                )
-            )
-            if m.group(3).strip() and re.search(r"\bfor\b", m.group(3)):
-                is_time = False  # '9.4 points lower for those who ... than for ...'
-            p = add(i, COMPARATIVE[m.group(2).lower()], "comparative", m.start())
-            if p is None:
-                continue
-            if not is_time:
-                p.kind = "difference"
-                p.form = "comparative-group"
-            p.start_period = ("than " + target.strip()).strip() if is_time else None
-            if is_time:
-                p.start_period = _start_period("than " + target) or p.start_period
-            # 'than 2019 (26.5%)', 'than the figure for Y (39 per cent)': the other value
-            after = tpl[m.end(4) - len(m.group(4)) :]
-            pm = re.match(rf"[^⟨()]{{0,60}}?\(\s*{F}\s*\)", after)
-            if pm:
-                j = int(pm.group(1))
-                if _compatible(self.u(i), self.u(j)) and self.u(j) != "pp":
-                    p.start = j
+            if len(m.group(3)) <= 60:
+                self._comparative(add, int(m.group(1)), COMPARATIVE[m.group(2).lower()], m.group(3), m.start(), m.end())
+        # '5.0% below the five-year average (10,526)'
+        for m in re.finditer(rf"{F}\s+(?:(?:percentage\s+)?points?\s+)?(above|below)\b", tpl, re.I):
+            if self.u(int(m.group(1))) not in ("pct", "pp") and not re.match(
+                rf"[^⟨()]{{0,60}}?\(\s*{F}\s*\)", tpl[m.end() :]
+            ):
+                continue  # 'set out at table 1 below'
+            self._comparative(add, int(m.group(1)), 1 if m.group(2).lower() == "above" else -1, "", m.start(), m.end())
         # 'doubled', 'almost doubled', 'halved'
         for m in re.finditer(
             rf"\b(?:({QUAL})\s+)?(doubled|doubling|halved|halving|trebled|tripled|trebling|tripling)\b", tpl, re.I
@@ -914,6 +885,50 @@ class _Reader:
         out += more
         out.sort(key=lambda p: p.pos)
         return out
+
+    def _comparative(self, add, i: int, direction: int, middle: str, pos: int, target_at: int) -> None:  # type: ignore[no-untyped-def]
+        """'C higher than <target>': a change when the target is a time ('than 2019 (26.5%)', 'than a
+        year ago', 'than the 1,402 in 2019'), a difference with another group otherwise ('than the
+        figure for better-off households (39 per cent)'). The other value, if printed, follows the
+        target in brackets or stands right after 'than the'."""
+        tpl = self.s.tpl
+        rest = tpl[target_at:]
+        target = re.match(r"\s*([^⟨;]{0,60})", rest).group(1)  # type: ignore[union-attr]
+        direct = re.match(rf"\s*(?:the\s+|a\s+)?{F}", rest)
+        is_time = bool(
+            find_periods(target[:25])
+            and re.match(r"\s*(?:in\s+|for\s+|during\s+|at\s+)?(?:the\s+)?(?:\w+\s+){0,3}?\d", target)
+        ) or bool(
+            re.match(
+                r"\s*(?:a|one|the)\s+(?:year|quarter|month|decade)s?\s+(?:ago|earlier|before)"
+                r"|\s*(?:last|the\s+previous|the\s+same)\s+(?:year|quarter|month|period)|\s*(?:ever|before|previously)\b",
+                target,
+                re.I,
+            )
+        )
+        j = None
+        if direct:
+            j = int(direct.group(1))
+            is_time = bool(self.period_after(j)) or bool(
+                RELATIVE_TIME.search(tpl[self.s.end_of(j) : self.s.end_of(j) + 30])
+            )
+        if middle.strip() and re.search(r"\bfor\b", middle):
+            is_time = False  # '9.4 points lower for those who ... than for ...'
+        p = add(i, direction, "comparative", pos)
+        if p is None:
+            return
+        if not is_time:
+            p.kind = "difference"
+            p.form = "comparative-group"
+        elif j is not None:  # 'than the 1,402 in 2019'
+            p.start_period = self.period_after(j) or _start_period(tpl[self.s.end_of(j) :])
+        else:
+            p.start_period = _start_period("than " + target) or ("than " + target.strip()).strip()
+        if j is None:
+            pm = re.match(rf"[^⟨()]{{0,60}}?\(\s*{F}\s*\)", rest)
+            j = int(pm.group(1)) if pm else None
+        if j is not None and _compatible(self.u(i), self.u(j)) and self.u(j) != "pp":
+            p.start = j
 
     def _starts(self) -> list[_Part]:
         """'up from 0.17% in 2015/16', 'an increase from 29%', 'down from 10 percentage points in 2019'."""
@@ -1102,6 +1117,15 @@ class _Reader:
                     self.used.add(i)
                     if d.start is None:
                         self._from_after(d, i)
+        if d.start is None and d.delta is not None and d.kind == "change":
+            # 'up 6.2% from £642 in 2022'
+            m = re.match(rf"\s+from\s+{F}(?!\s*(?:to|and)\s+⟨)", tpl[s.end_of(d.delta) :])
+            if m:
+                j = int(m.group(1))
+                if j not in self.used and _compatible(du, self.u(j)) and not self._is_delta_index(j):
+                    d.start = j
+                    d.start_period = self.period_after(j) or d.start_period
+                    self.used.add(j)
         if d.end is None:
             cue_pos = self._cue_pos(d)
             unit = {"pp": "pct"}.get(du, du)
@@ -1201,6 +1225,8 @@ class _Reader:
             p, z = int(m.group(1)), int(m.group(3))
             if self.u(p) not in ("count", "gbp") or self.u(z) != "pct" or {p, z} & (self.share_used | seen):
                 continue
+            if AFTER_CHANGE.search(tpl[: self.s.at(p)]):
+                continue  # 'increased by 2,000 (4%)': a change and its relative size
             if (
                 p == whole
                 or re.search(r"\b(?:in|to|from|than|by|and|or|per|each|a|an)\b", m.group(2) or "", re.I)
