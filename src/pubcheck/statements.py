@@ -169,6 +169,8 @@ QUAL_WORDS = sorted(load_quantifiers().qualifiers, key=len, reverse=True)
 QUAL = "|".join(re.escape(w) for w in QUAL_WORDS)
 
 F = r"⟨(\d+)⟩"
+# 'the peak of', 'an all-time high of', 'a peak of' before a figure
+OF_THE = r"(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?of\s+)?"
 DELTA_UNITS = ("pp", "pct", "count", "gbp", "num")
 # a clause ends at ';', ': ', or a contrast ("but", "while", "whereas", "however", "although")
 CLAUSE_BREAK = re.compile(r";|:\s|,?\s+(?:but|while|whereas|however|although|though)\b|\.\s", re.I)
@@ -352,11 +354,13 @@ class _S:
             prev = g.end
         parts.append(text[prev:])
         self.tpl = "".join(parts)
-        self.breaks = [m.start() for m in CLAUSE_BREAK.finditer(self.tpl)]
+        self.breaks = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(self.tpl)]
 
     def clause(self, pos: int) -> tuple[int, int]:
-        lo = max([b for b in self.breaks if b < pos], default=-1) + 1
-        hi = min([b for b in self.breaks if b >= pos], default=len(self.tpl))
+        """The clause around template position `pos`: from the end of the break before it ('; ',
+        ', but ') to the start of the break after it."""
+        lo = max([e for _, e in self.breaks if e <= pos], default=0)
+        hi = min([b for b, _ in self.breaks if b >= pos], default=len(self.tpl))
         return lo, hi
 
     def same_clause(self, a: int, b: int) -> bool:
@@ -934,7 +938,7 @@ class _Reader:
         """'up from 0.17% in 2015/16', 'an increase from 29%', 'down from 10 percentage points in 2019'."""
         out = []
         for m in re.finditer(
-            rf"\b(?:{PHRASAL}|({UP}|{DOWN})|(up|down))\s+from\s+{F}(?!\S*\s+to\s+⟨)", self.s.tpl, re.I
+            rf"\b(?:{PHRASAL}|({UP}|{DOWN})|(up|down))\s+from\s+{OF_THE}{F}(?!\S*\s+to\s+⟨)", self.s.tpl, re.I
         ):
             i = int(m.group(m.lastindex or 0))
             if i in self.used or self.u(i) not in ("pp", "pct", "count", "gbp", "num"):
@@ -1118,8 +1122,8 @@ class _Reader:
                     if d.start is None:
                         self._from_after(d, i)
         if d.start is None and d.delta is not None and d.kind == "change":
-            # 'up 6.2% from £642 in 2022'
-            m = re.match(rf"\s+from\s+{F}(?!\s*(?:to|and)\s+⟨)", tpl[s.end_of(d.delta) :])
+            # 'up 6.2% from £642 in 2022', 'down 46% on the peak of 436,127 in March 2021'
+            m = re.match(rf"\s+(?:from|on)\s+{OF_THE}{F}(?!\s*(?:to|and)\s+⟨)", tpl[s.end_of(d.delta) :])
             if m:
                 j = int(m.group(1))
                 if j not in self.used and _compatible(du, self.u(j)) and not self._is_delta_index(j):
