@@ -64,6 +64,7 @@ from dataclasses import dataclass, field, replace
 
 from pubcheck.model import Figure, Finding, Interval, Location
 from pubcheck.numbers import (
+    SCALES,
     decimals_step,
     fmt_value,
     load_quantifiers,
@@ -181,8 +182,10 @@ ANAPHOR = re.compile(
 )
 # words between a change word and a pair that show the change word governs something else
 GOVERNED = re.compile(
-    r"\b(?!compared\b)[a-z]{3,}ed\b|\b(?:is|was|were|are|has|have|had|will|would|could|stood|remains?|"
-    r"went|came|became|got|saw|made|moved)\b",
+    r"(?<![-\w])(?!(?:compared|disadvantaged|advantaged|funded|maintained|based|employed|unemployed|retired|"
+    r"qualified|skilled|adjusted|related|recorded|registered|estimated|combined|aged|selected|weighted|classed|"
+    r"classified|defined|matched|released)\b)[a-z]{3,}ed\b"
+    r"|\b(?:is|was|were|are|has|have|had|will|would|could|stood|remains?|went|came|became|got|saw|made|moved)\b",
     re.I,
 )
 AFTER_CHANGE = re.compile(rf"\b(?:{UP}|{DOWN}|up|down)\s+(?:by\s+|of\s+)?(?:(?:{QUAL})\s+)?$", re.I)
@@ -288,14 +291,16 @@ def _align(sentence: str, figures: list[Figure]) -> list[tuple[Figure, int, int]
     return None
 
 
-def _synthetic(f: Figure, digits: str, unit: str, a: int, b: int, off: int) -> Figure:
+def _synthetic(f: Figure, digits: str, unit: str, a: int, b: int, off: int, scale: float = 1.0) -> Figure:
     """A figure read from part of another ('18' of '18 to 20 percentage points'), or a bare number
-    that takes its unit from its pair ('from 28 to 24 percentage points')."""
+    that takes its unit (and scale) from its pair ('from 28 to 24 percentage points', 'from 2.1 to
+    2.2 million')."""
     value, d = parse_number(digits)
-    step = decimals_step(d)
+    step = decimals_step(d) * scale
+    value *= scale
     u = {"pp": "percentage_points", "pct": "percent", "gbp": "GBP", "count": "count", "num": "number"}[unit]
     iv = rounding_interval(value, step)
-    if unit == "count" and step >= 1:
+    if unit == "count" and step == 1:
         iv = Interval(value, value)
     return replace(
         f,
@@ -310,6 +315,12 @@ def _synthetic(f: Figure, digits: str, unit: str, a: int, b: int, off: int) -> F
         direction=None,
         span=(a + off, b + off),
     )
+
+
+def _scale(text: str) -> float:
+    """1,000,000 for '2.2 million' or '£1.5m', 1 for a bare number."""
+    m = re.search(r"\d\s*(million|billion|thousand|bn|m|k)\b", text, re.I)
+    return float(SCALES[m.group(1).lower()]) if m else 1.0
 
 
 class _S:
@@ -428,10 +439,9 @@ def _start_period(text: str) -> str | None:
         ps = find_periods(phrase)
         if ps:
             return phrase[: ps[-1].end].strip()
-        if re.search(rf"\b(?:{TIME_NOUN})s?\b", phrase, re.I) and (
-            RELATIVE_TIME.search(phrase) or re.match(r"(?:over|on)\s+the\s+\w+$", phrase, re.I)
-        ):
-            return phrase
+        nouns = list(re.finditer(rf"\b(?:{TIME_NOUN})s?\b(?:\s+(?:earlier|ago|before|previously))?", phrase, re.I))
+        if nouns and (RELATIVE_TIME.search(phrase) or re.match(r"(?:over|on)\s+the\s+\w+$", phrase, re.I)):
+            return phrase[: nouns[-1].end()]  # 'on previous 12 months' of '... months Crime recorded by
     return None
 
 
@@ -736,6 +746,18 @@ class _Reader:
     def _pairable(self, a: int, b: int) -> bool:
         ua, ub = self.u(a), self.u(b)
         if ua in ("range", "verbal", "ratio") or ub in ("range", "verbal", "ratio"):
+            return False
+        fa, fb = self.s.figs[a].fig, self.s.figs[b].fig
+        sa, sb = _scale(fa.text), _scale(fb.text)
+        bare = re.fullmatch(rf"£?\s?({_NUM})", fa.text.strip())
+        if sb > 1 and sa == 1 and bare and ua in ("count", "num", "gbp") and ub in ("count", "gbp"):
+            # 'from 2.1 to 2.2 million', 'from £1.2 to £1.5 billion': the first takes the second's scale
+            if fb.value / 100 <= fa.value * sb <= fb.value * 100:
+                g = self.s.figs[a]
+                off = g.fig.span[0] - g.start
+                syn = _synthetic(g.fig, bare.group(1), ub, g.start, g.end, off, scale=sb)
+                self.s.figs[a] = _Fig(replace(syn, text=fa.text.strip()), g.start, g.end, ub)
+                return True
             return False
         if ua == ub or {ua, ub} <= {"count", "num"}:
             return True
@@ -1373,6 +1395,7 @@ class _Reader:
     # ---- gaps and differences
     def read_gaps(self) -> None:
         s, tpl = self.s, self.s.tpl
+        found: list[tuple[int, int]] = []  # (figure, position of the word 'gap')
         for m in re.finditer(r"\bgap\b", tpl, re.I):
             lo, hi = s.clause(m.start())
             after = tpl[m.end() : hi]
@@ -1381,66 +1404,84 @@ class _Reader:
                 continue
             g = int(fm.group(1))
             lead = after[: fm.start()]
-            if self.u(g) not in ("pp", "pct") or g in self.gap_used or re.search(r"\bfrom\s*$|\bto\s*$", lead):
-                continue
-            if not re.search(
-                rf"(?:\b(?:of|was|is|were|are|at|be|reached|stood|remains|remained|:)|"
-                rf"\b(?:{QUAL}))\s*$",
-                lead,
-                re.I,
+            if re.search(r"\bfrom\s*$|\bto\s*$", lead) or not re.search(
+                rf"(?:\b(?:of|was|is|were|are|at|be|reached|stood|remains|remained|:)|\b(?:{QUAL}))\s*$", lead, re.I
             ):
                 continue
             if re.match(r"\s*of\b", tpl[s.end_of(g) :]):
                 continue  # '72% of young women': a rate, not the gap
-            a = b = None
-            pm = re.match(rf"[^⟨]*?\bbetween\s+{F}\s+and\s+{F}", after)
-            if pm:
-                a, b = int(pm.group(1)), int(pm.group(2))
-            else:
-                # 'A% of X compared to B% of Y, a gap of C'
-                before = [
-                    i
-                    for i in range(len(s.figs))
-                    if s.at(i) < m.start()
-                    and self.u(i) == "pct"
-                    and not self._is_delta_index(i)
-                    and not s.paren_depth_words(s.at(i))
-                ]
-                if len(before) == 2 and re.search(
-                    r"\b(?:compared\s+(?:to|with)|and|while|whereas|against|versus|vs)\b",
-                    self.between(before[0], before[1]),
+            found.append((g, m.start()))
+        # 'a 20 percentage point gap'
+        found += [(int(m.group(1)), m.end() - 3) for m in re.finditer(rf"{F}\s+gap\b", tpl, re.I)]
+        for g, gpos in sorted(set(found)):
+            if self.u(g) in ("pp", "pct") and g not in self.gap_used:
+                self._gap(g, gpos)
+        self._gap_ends()
+
+    def _gap(self, g: int, gpos: int) -> None:
+        """The gap figure g and, when the sentence gives them, the two rates it is the difference of:
+        'between A and B', 'A% of X compared to B% of Y, a gap of C', 'a gap of C, with A% of X and
+        B% of Y'."""
+        s, tpl = self.s, self.s.tpl
+        lo, hi = s.clause(gpos)
+        a = b = None
+        pm = re.match(rf"[^⟨]*?\bbetween\s+{F}\s+and\s+{F}", tpl[gpos:hi])
+        am = re.match(
+            rf"[^⟨;]{{0,60}}?,?\s*(?:with|when|where)\s+[^⟨;]{{0,30}}?{F}[^⟨;]{{0,80}}?\band\s+{F}",
+            tpl[s.end_of(g) : hi],
+        )
+        if pm:
+            a, b = int(pm.group(1)), int(pm.group(2))
+        elif am and self.u(int(am.group(1))) == self.u(int(am.group(2))) == "pct":
+            a, b = int(am.group(1)), int(am.group(2))  # 'the gap was 21 points, with 39% of X and 60% of Y'
+        else:
+            # 'A% of X compared to B% of Y, a gap of C'
+            before = [
+                i
+                for i in range(len(s.figs))
+                if s.at(i) < gpos
+                and self.u(i) == "pct"
+                and not self._is_delta_index(i)
+                and not s.paren_depth_words(s.at(i))
+            ]
+            if len(before) == 2 and re.search(
+                r"\b(?:compared\s+(?:to|with)|and|while|whereas|against|versus|vs)\b",
+                self.between(before[0], before[1]),
+            ):
+                link = tpl[s.end_of(before[1]) : gpos]
+                same_time = not find_periods(link) and not self.period_after(g)
+                if (
+                    s.clause(s.at(before[0])) == s.clause(gpos)
+                    and same_time
+                    and len(link) <= 60
+                    and not re.search(r"\b(?:and|but|in|for)\b", link.split(",")[-1])
                 ):
-                    link = tpl[s.end_of(before[1]) : m.start()]
-                    same_time = not find_periods(link) and not self.period_after(g)
-                    if (
-                        s.clause(s.at(before[0])) == s.clause(m.start())
-                        and same_time
-                        and len(link) <= 60
-                        and not re.search(r"\b(?:and|but|in|for)\b", link.split(",")[-1])
-                    ):
-                        a, b = before
-            ops = [("gap", s.figs[g].fig)]
-            spans = [("gap", (s.figs[g].start, s.figs[g].end))]
-            missing = []
-            for role, x in (("a", a), ("b", b)):
-                if x is not None:
-                    ops.append((role, s.figs[x].fig))
-                    spans.append((role, (s.figs[x].start, s.figs[x].end)))
-                else:
-                    missing.append(role)
-            self.gap_used.add(g)
-            self.relations.append(
-                Relation(
-                    kind="gap",
-                    form="gap-of",
-                    operands=tuple(ops),
-                    missing=tuple(missing),
-                    sentence=s.text,
-                    spans=tuple(spans),
-                    end_period=self.period_after(g) or _lead_period(s),
-                    subject=_plain(tpl[lo:hi], s),
-                )
+                    a, b = before
+        ops = [("gap", s.figs[g].fig)]
+        spans = [("gap", (s.figs[g].start, s.figs[g].end))]
+        missing = []
+        for role, x in (("a", a), ("b", b)):
+            if x is not None:
+                ops.append((role, s.figs[x].fig))
+                spans.append((role, (s.figs[x].start, s.figs[x].end)))
+            else:
+                missing.append(role)
+        self.gap_used.add(g)
+        self.relations.append(
+            Relation(
+                kind="gap",
+                form="gap-of",
+                operands=tuple(ops),
+                missing=tuple(missing),
+                sentence=s.text,
+                spans=tuple(spans),
+                end_period=self.period_after(g) or _lead_period(s),
+                subject=_plain(tpl[lo:hi], s),
             )
+        )
+
+    def _gap_ends(self) -> None:
+        s = self.s
         # 'the gap went down from 29 points to 23 points': each end is a gap too
         for rel in list(self.relations):
             if (
