@@ -260,6 +260,17 @@ SPECIMENS = [
     # gap: |63 - 55| in (7, 9) meets 9's [8.5, 9.5); 6 does not
     ("In 2022, 63% of girls met the standard compared to 55% of boys, a gap of 9 percentage points.", None),
     ("In 2022, 63% of girls met the standard compared to 55% of boys, a gap of 6 percentage points.", "gap-arithmetic"),
+    # gap before its rates: 60 - 39 = 21; a '20 point gap' with 47 and 67
+    ("In 2016 the gap was 21 percentage points, with 39 per cent of disadvantaged pupils and 60 per cent of other pupils reaching the expected level.", None),
+    ("In 2016 the gap was 25 percentage points, with 39 per cent of disadvantaged pupils and 60 per cent of other pupils reaching the expected level.", "gap-arithmetic"),
+    ("This compares with a 20 percentage point gap the previous year, when 47 per cent of disadvantaged pupils and 67 per cent of their peers reached it.", None),
+    # a bare number takes its pair's scale: 2.2 million - 2.1 million may be (0, 0.2 million)
+    ("The number of pensioners in relative poverty rose by 100,000 from 2.1 to 2.2 million.", None),
+    ("Spending rose by £300 million from £1.2 to £1.5 billion.", None),
+    ("Spending rose by £900 million from £1.2 to £1.5 billion.", "change-arithmetic"),
+    # an adjective between a change and its pair: 719 / 630 - 1 = 14.1%
+    ("The data showed a 14% increase in police-recorded homicide offences, from 630 to 719.", None),
+    ("The data showed a 24% increase in police-recorded homicide offences, from 630 to 719.", "change-arithmetic"),
     # difference with another group: 60 - 70 = -10
     ("In London, 60% of people owned their home, 10 percentage points lower than the national average (70%).", None),
     ("In London, 60% of people owned their home, 15 percentage points lower than the national average (70%).", "gap-arithmetic"),
