@@ -271,6 +271,12 @@ SPECIMENS = [
     # an adjective between a change and its pair: 719 / 630 - 1 = 14.1%
     ("The data showed a 14% increase in police-recorded homicide offences, from 630 to 719.", None),
     ("The data showed a 24% increase in police-recorded homicide offences, from 630 to 719.", "change-arithmetic"),
+    # the relative and absolute size of one change: 5.7 / 3 = 1.9 (3 million may be 2.5 .. 3.5 million)
+    ("The number of people was 5.7 million in October, and there has been a 90 per cent (2.7 million) increase in the number of people on the benefit from 3 million in March.", None),
+    ("The number of people was 5.7 million in October, and there has been a 190 per cent (2.7 million) increase in the number of people on the benefit from 3 million in March.", "change-arithmetic"),
+    # two pairs in one: 'from A (a%) in P to B (b%)'
+    ("Owner-occupation declined from 14.8 million (71%) in 2005 to 14.5 million (67%) in 2009-10.", None),
+    ("Owner-occupation declined from 14.8 million (67%) in 2005 to 14.5 million (71%) in 2009-10.", "change-direction"),
     # difference with another group: 60 - 70 = -10
     ("In London, 60% of people owned their home, 10 percentage points lower than the national average (70%).", None),
     ("In London, 60% of people owned their home, 15 percentage points lower than the national average (70%).", "gap-arithmetic"),

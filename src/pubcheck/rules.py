@@ -215,7 +215,8 @@ def percentage_follows_from_counts(corpus: Corpus) -> Iterator[Finding]:
     interval (86,000 may be 85,500..86,499), and so does the ratio of two such counts.
     Shares stated within one sentence ('Of the 20.7 million households ..., 11.6 million
     (55.9%)') are read by the statement grammar (rules_statements.share_findings); a count the
-    grammar reads as the size of a change ('600,000 fewer than in 1996/97') is not a part.
+    grammar reads as the size of a change ('600,000 fewer than in 1996/97', 'a 90 per cent (2.7
+    million) increase') is not a part, nor a share.
     """
     from pubcheck.rules_statements import change_deltas, share_findings, stated_in_sentence
 
@@ -229,7 +230,7 @@ def percentage_follows_from_counts(corpus: Corpus) -> Iterator[Finding]:
                 by_line[f.line].append(f)
         for figs in by_line.values():
             for i, p in enumerate(figs):
-                if p.unit != "percent" or p.kind != "number" or id(p) in in_sentence:
+                if p.unit != "percent" or p.kind != "number" or id(p) in in_sentence or id(p) in deltas:
                     continue
                 nxt = figs[i + 1] if i + 1 < len(figs) else None
                 paren = None

@@ -402,7 +402,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 def _period_after(tail: str) -> str | None:
     """'in 2019', 'in the 3 years to 2016', 'in 2018 to 2019' right after a figure."""
-    m = re.match(r"\s*((?:in|for|during|at|as\s+at|by)\s+[^⟨()\[\];,]{0,50})", tail, re.I)
+    m = re.match(r"\s*\)?\s*((?:in|for|during|at|as\s+at|by)\s+[^⟨()\[\];,]{0,50})", tail, re.I)
     if not m:
         return None
     phrase = m.group(1)
@@ -652,15 +652,25 @@ class _Reader:
         s, tpl = self.s, self.s.tpl
         pairs: list[_Part] = []
         # 'from A (in P) to B (in P)'; 'from a peak of A to B'
+        # 'from 14.8 million (71%) in 2005 to 14.5 million (67%)': two pairs
+        bracket = rf"(?:\s*\(\s*{F}\s*\))?"
         for m in re.finditer(
-            rf"\bfrom\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?of\s+)?{F}([^⟨]{{0,45}}?)\s+to\s+"
-            rf"(?:(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?of\s+)?{F}",
+            rf"\bfrom\s+{OF_THE}{F}{bracket}([^⟨]{{0,45}}?)\s+to\s+{OF_THE}{F}{bracket}",
             tpl,
         ):
-            a, b = int(m.group(1)), int(m.group(3))
-            if re.search(r"[;()]|\band\b", m.group(2)) or not self._pairable(a, b):
+            a, b = int(m.group(1)), int(m.group(4))
+            if re.search(r"[;()]|\band\b", m.group(3)) or not self._pairable(a, b):
                 continue
-            pairs.append(self._pair("from-to", m.start(), a, b))
+            part = self._pair("from-to", m.start(), a, b)
+            pairs.append(part)
+            if m.group(2) and m.group(5):
+                a2, b2 = int(m.group(2)), int(m.group(5))
+                part.start_period = part.start_period or self.period_after(a2)
+                part.end_period = part.end_period or self.period_after(b2)
+                if self._pairable(a2, b2):
+                    second = self._pair("from-to", m.start(), a2, b2)
+                    second.start_period, second.end_period = part.start_period, part.end_period
+                    pairs.append(second)
         # '(A to B)', '(from A to B)', '(A in P to B)'
         for m in re.finditer(
             rf"\((?:from\s+)?{F}(\s+in\s+[^⟨()]{{1,30}}?)?\s+to\s+{F}(\s+in\s+[^⟨()]{{1,30}})?\)", tpl
@@ -814,6 +824,12 @@ class _Reader:
             i = int(m.group(1))
             if self.u(i) in ("pp", "pct") and not re.search(r"\bof\s*$", tpl[: m.start()]):
                 add(i, _dir(m.group(2)), "delta", m.start())
+        # 'a 90 per cent (2.7 million) increase': the relative and the absolute size
+        for m in re.finditer(rf"{F}\s*\(\s*{F}\s*\)\s+({UP}|{DOWN})\b", tpl, re.I):
+            i, j = int(m.group(1)), int(m.group(2))
+            if self.u(i) in ("pp", "pct") and self.u(j) in ("count", "gbp", "pp"):
+                add(i, _dir(m.group(3)), "delta", m.start())
+                add(j, _dir(m.group(3)), "delta", m.start())
         # 'increased by C', 'fell 0.20%', 'up 186,000', 'down 4% on 2013/14', 'went up by £1.44'
         for m in re.finditer(rf"\b(?:{PHRASAL}|({UP}|{DOWN})|(up|down))\s+(?:by\s+)?(?:(?:{QUAL})\s+)?{F}", tpl, re.I):
             i = int(m.group(m.lastindex or 0))
@@ -1144,10 +1160,16 @@ class _Reader:
                     if d.start is None:
                         self._from_after(d, i)
         if d.start is None and d.delta is not None and d.kind == "change":
-            # 'up 6.2% from £642 in 2022', 'down 46% on the peak of 436,127 in March 2021'
-            m = re.match(rf"\s+(?:from|on)\s+{OF_THE}{F}(?!\s*(?:to|and)\s+⟨)", tpl[s.end_of(d.delta) :])
+            # 'up 6.2% from £642 in 2022', 'down 46% on the peak of 436,127 in March 2021', 'a 90 per
+            # cent increase in the number of people on the benefit from 3 million'
+            m = re.match(
+                rf"(?:\s*\(\s*⟨\d+⟩\s*\))?([^⟨;]{{0,80}}?)\b(?:from|on)\s+{OF_THE}{F}(?!\s*(?:to|and)\s+⟨)",
+                tpl[s.end_of(d.delta) : clause[1]],
+            )
+            if m and not (m.group(1).strip() in ("", ")") or _links(m.group(1))):
+                m = None
             if m:
-                j = int(m.group(1))
+                j = int(m.group(2))
                 if j not in self.used and _compatible(du, self.u(j)) and not self._is_delta_index(j):
                     d.start = j
                     d.start_period = self.period_after(j) or d.start_period
@@ -1277,6 +1299,8 @@ class _Reader:
                 continue
             if self.s.figs[z].fig.kind == "change" and self.s.figs[z].fig.direction:
                 continue
+            if re.match(rf"\s*(?:{UP}|{DOWN})\b", tpl[m.end() :], re.I):
+                continue  # 'a 90 per cent (2.7 million) increase': the sizes of a change
             w = whole if whole is not None and not NESTED.search(self.between(whole, p)) else None
             self._share(p, w, z, "share-paren-part")
             seen.update({p, z})
