@@ -109,6 +109,24 @@ def test_start_period_as_printed(text: str, start_period: str) -> None:
     assert only(text, "change").start_period == start_period
 
 
+def test_partial_change_filled_from_a_table_is_checked() -> None:
+    # the lead traces the end value to the table: 0.20 in the 2016/17 row. From 0.17 to 0.20 is
+    # +0.03 points or +17.6 per cent: a printed 'increased 0.20%' fits neither reading.
+    r = only(
+        "The permanent exclusion rate in secondary schools increased 0.20% - up from 0.17% in 2015/16 - which is equivalent to",
+        "change",
+    )
+    start = r.get("start")
+    assert start is not None
+    cell = replace(start, value=0.20, text="0.20", interval=Interval(0.195, 0.205), kind="cell")
+    filled = r.fill("end", cell)
+    assert filled.complete and filled.missing == ()
+    f = check(filled)
+    assert f is not None and (f.check, f.severity) == ("change-arithmetic", "error")
+    with pytest.raises(ValueError):
+        filled.fill("end", cell)
+
+
 def test_sentence_that_continues_the_one_before_takes_its_figure() -> None:
     # 'This represents ...' is about the one rate of the sentence before
     r = only(
@@ -332,6 +350,9 @@ ABSTAIN = [
     "Of the 50,000 pupils, attendance increased by 2,000 (40%) to 52,000.",
     # a reference, not a figure below something
     "The offences are set out at table 1 below.",
+    # dates, not values; a comparison with another group, not a change
+    "The number of cases fell from 1 April to 30 June.",
+    "Attainment rose less for boys than girls (68% compared with 72%).",
 ]  # fmt: skip
 
 

@@ -18,6 +18,8 @@ Interface
     sentence before it (the same line, or the last sentence of the previous non-empty line); they
     are read only when the sentence continues it ("This includes ...", "This is up 186,000",
     "these percentages went up to 49% and 25% respectively").
+``Relation.fill(role, figure) -> Relation``
+    The relation with one missing operand supplied (e.g. the end value traced to a table cell).
 ``check(relation) -> Finding | None``
     Pure. The relation's arithmetic on its operands' intervals when every operand is present
     (``relation.complete``); ``None`` when it holds or cannot be checked. The finding's ``check``
@@ -49,11 +51,17 @@ Interface
                    previous sentence
     subject        the clause the relation was read from
 
-What the grammar abstains on (deliberately): ranges ("between 88% and 91%", "between 7 and 9
-percentage points higher"); numbers written as words ("one percentage point"); a change whose
-direction word is an adjective that also names groups ("higher professional", "lower working
-class": comparatives count only in "N higher than ..."); "N fewer/more" without "than"; figures
-inside tables flattened into prose; any pairing of a change with figures of incompatible units.
+What the grammar abstains on (deliberately, precision first): ranges and spreads ("between 88%
+and 91%", "ranged from 52% to 79%", "between 7 and 9 percentage points higher"); numbers written as
+words ("one percentage point"); comparatives that also name groups ("higher professional", "lower
+working class": they count only in "N higher than ..."); "N fewer/more" without "than"; a bare
+"from A to B" with no change word; a change word that governs something else ("Following a decline
+in 2019, the rate recovered from ..."; "rose by 3%, with pupil numbers going from ..."); a trailing
+change when two figures could be what it is about ("80% of A and 91% of B ..., down from 90%"); a
+share of a nested or earlier population ("..., of which 400,000 (36%)", "... (58.9%) a year
+earlier"); a bare "up"/"down" after a verb ("set up 10 projects"); tables flattened into prose; any
+pairing of figures whose units do not fit the statement (points with counts, a relative change of
+a range).
 """
 
 from __future__ import annotations
@@ -106,6 +114,15 @@ class Relation:
 
     def get(self, role: str) -> Figure | None:
         return next((f for r, f in self.operands if r == role), None)
+
+    def fill(self, role: str, figure: Figure) -> Relation:
+        """This relation with a missing operand supplied (from another sentence or a table cell of
+        the same publication); `check` it once `complete`."""
+        if role not in self.missing:
+            raise ValueError(f"{role!r} is not missing from this {self.kind} relation")
+        return replace(
+            self, operands=(*self.operands, (role, figure)), missing=tuple(r for r in self.missing if r != role)
+        )
 
     @property
     def complete(self) -> bool:
@@ -170,6 +187,10 @@ QUAL_WORDS = sorted(load_quantifiers().qualifiers, key=len, reverse=True)
 QUAL = "|".join(re.escape(w) for w in QUAL_WORDS)
 
 F = r"⟨(\d+)⟩"
+MONTH_AFTER = re.compile(
+    r"\s*(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
+)
 # 'the peak of', 'an all-time high of', 'a peak of' before a figure
 OF_THE = r"(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?of\s+)?"
 DELTA_UNITS = ("pp", "pct", "count", "gbp", "num")
@@ -757,6 +778,8 @@ class _Reader:
         ua, ub = self.u(a), self.u(b)
         if ua in ("range", "verbal", "ratio") or ub in ("range", "verbal", "ratio"):
             return False
+        if any(MONTH_AFTER.match(self.s.tpl[self.s.end_of(x) :]) for x in (a, b)):
+            return False  # 'from 1 April to 30 June': dates, not values
         fa, fb = self.s.figs[a].fig, self.s.figs[b].fig
         sa, sb = _scale(fa.text), _scale(fb.text)
         bare = re.fullmatch(rf"£?\s?({_NUM})", fa.text.strip())
@@ -981,6 +1004,8 @@ class _Reader:
             i = int(m.group(m.lastindex or 0))
             if i in self.used or self.u(i) not in ("pp", "pct", "count", "gbp", "num"):
                 continue
+            if MONTH_AFTER.match(self.s.tpl[self.s.end_of(i) :]):
+                continue  # 'from 1 April'
             word = m.group(1) or m.group(2) or m.group(3)
             if m.group(3) and not _bare_ok(self.s.tpl, m.start()):
                 continue
@@ -1022,6 +1047,8 @@ class _Reader:
             i = int(m.group(m.lastindex or 0))
             if i in self.used or self.u(i) not in ("pct", "count", "gbp", "num", "pp"):
                 continue
+            if MONTH_AFTER.match(self.s.tpl[self.s.end_of(i) :]):
+                continue  # 'rose to 30 June'
             word = m.group(1) or m.group(2)
             part = _Part(
                 "to", m.start(), end=i, direction=_dir(word), direction_from="sentence", end_period=self.period_after(i)
@@ -1580,8 +1607,9 @@ def _governs(text: str) -> bool:
     """Text between a change word and the pair it describes ('fell from', 'increased by 4% from the
     previous year (', 'fell from 72% to 63% for boys and from'): no verb or subject of its own
     ('Following a decline in 2019, the rate recovered from', 'rose by 3%, with pupil numbers
-    going from')."""
-    if GOVERNED.search(text) or re.search(r"\b(?:with|while|whilst|whereas|but|although|who|which)\b", text, re.I):
+    going from'), and no comparison with another group ('rose less for boys than girls (68% compared
+    with 72%)')."""
+    if GOVERNED.search(text) or re.search(r"\b(?:with|while|whilst|whereas|but|although|who|which|than)\b", text, re.I):
         return False
     return all(re.fullmatch(rf"{UP}|{DOWN}", w, re.I) for w in re.findall(r"\b[a-z]{3,}ing\b", text, re.I))
 
