@@ -353,6 +353,9 @@ ABSTAIN = [
     # dates, not values; a comparison with another group, not a change
     "The number of cases fell from 1 April to 30 June.",
     "Attainment rose less for boys than girls (68% compared with 72%).",
+    # the direction of the sentence continued stands in a subordinate clause, or is not the only one
+    "Despite a fall in referrals, the number in treatment remained stable. This includes people using crack (4,535 to 4,301).",
+    "There has been a rise in the number of adults starting treatment, while referrals fell. This includes people using crack (4,535 to 4,301).",
 ]  # fmt: skip
 
 
@@ -408,8 +411,9 @@ def test_honestly_rounded_shares_are_never_flagged(part: int, extra: int) -> Non
 
 
 def _run(tmp_path: Path, text: str) -> list:  # type: ignore[type-arg]
+    """Every finding at warning or above, from every rule: one statement is reported once."""
     (tmp_path / "d.txt").write_text(text, encoding="utf-8")
-    return [f for f in check_folder(tmp_path).findings if f.check in STATEMENT_RULES and f.severity != "info"]
+    return [f for f in check_folder(tmp_path).findings if f.severity != "info"]
 
 
 @pytest.mark.parametrize(("text", "rule"), [
@@ -496,3 +500,19 @@ def test_real_publications_no_statement_error_elsewhere(real) -> None:  # type: 
     assert all({(Path(loc.document).name, loc.line) for loc in f.locations} & bad for f in errors), [
         f.message for f in errors
     ]
+
+
+WORDS = ["from", "to", "(", ")", "of the", "than", "gap", "between", "and", "respectively", "times", "as likely as",
+         "rose", "fell by", "up", "down from", "increased", "a rise of", "higher", "lower", "compared with", "in 2019",
+         "a year earlier", "This includes", "Of the", "households", ",", ";", "doubled", "halved", "or", "was", "in",
+         "the same quarter in 2018", "percentage points", "per cent", "twice", "1 in 6", "below", "above", "–"]  # fmt: skip
+NUMBERS = ["12%", "3.5 million", "£1.2", "0.4 percentage points", "1,234", "26.0%", "2.2", "600,000", "7", "£3 billion",
+           "45 per cent", "18 to 20 percentage points", "0.17%"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + NUMBERS), min_size=3, max_size=18))
+def test_grammar_never_crashes(tokens: list[str]) -> None:
+    text = " ".join(tokens) + "."
+    for r in read(text):
+        check(r)  # must not raise

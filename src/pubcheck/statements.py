@@ -218,6 +218,7 @@ WHOLE = re.compile(rf"\s*[*•-]?\s*(?:Of|Out\s+of)\s+(?:the\s+|a\s+total\s+of\s
 NESTED = re.compile(
     r"\b(?:of\s+(?:which|whom|these|those|them)|among\s+(?:them|these|those|whom)|including|within)\b", re.I
 )
+SUBORDINATE = r"despite|although|though|while|whilst|whereas|following|after|before|unlike|since|as|but"
 # 'This includes ...': a sentence that lists what the one before it states a change of
 INCLUDES = re.compile(
     r"^\s*(?:This|These)\s+(?:\w+\s+)?(?:includes?|included|comprises?|comprised|consists?|covers?|"
@@ -616,8 +617,13 @@ class _Reader:
         word of the sentence this one continues."""
         if not INCLUDES.match(self.s.text) or not self.prev_text:
             return None
-        dirs = {_cue_dir(m) for m in CUE.finditer(self.prev_text)}
-        dirs.discard(None)
+        # the main clause only: 'Despite a fall in X, Y remained stable' speaks of Y
+        main = re.sub(rf"^\s*(?:{SUBORDINATE})\b[^,;]*,", "", self.prev_text, flags=re.I)
+        if re.search(rf"\b(?:{SUBORDINATE})\b", main, re.I):
+            return None
+        dirs = {_cue_dir(m) for m in CUE.finditer(main)}
+        if None in dirs:  # a neutral word too: 'rose slightly but remained stable'
+            return None
         return dirs.pop() if len(dirs) == 1 else None
 
     def period_after(self, i: int) -> str | None:
