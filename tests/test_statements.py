@@ -266,6 +266,9 @@ SPECIMENS = [
     ("The rate increased from 12.5% to 11.9%.", "change-direction"),
     ("Among boys, 6% achieved the higher standard, down from 9% in 2019.", None),
     ("Among boys, 9% achieved the higher standard, down from 6% in 2019.", "change-direction"),
+    # '(down from B)' is about the figure before the brackets
+    ("The rate was 5% (down from 6%) in 2023.", None),
+    ("The rate was 7% (down from 6%) in 2023.", "change-direction"),
     # 52% to 52% may still be a rise: 51.5 .. 52.5
     ("The rate went up from 52% to 52%.", None),
     # shares: 11.6 / 20.7 = 56.0%; with rounding (55.7%, 56.4%)

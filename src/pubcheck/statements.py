@@ -554,6 +554,8 @@ class _Reader:
             lo = self.s.clause(lo - 2)[0]
         opened = self.s.tpl.rfind("(", 0, pos)
         inside = opened >= 0 and self.s.tpl.rfind(")", 0, pos) < opened
+        if inside and re.match(rf"\(\s*(?:up|down|{UP}|{DOWN})\b", self.s.tpl[opened:], re.I):
+            inside = False  # '(down from 6%)', '(up 200 on the year)': about what precedes the brackets
         if inside:  # '(a 4% increase in ...)': what it is about stands inside the brackets too
             lo = max(lo, opened + 1)
         found: list[int] = []
@@ -627,7 +629,10 @@ class _Reader:
         return dirs.pop() if len(dirs) == 1 else None
 
     def period_after(self, i: int) -> str | None:
-        return _period_after(self.s.tpl[self.s.end_of(i) :])
+        tail = self.s.tpl[self.s.end_of(i) :]
+        if tail.lstrip().startswith(")") and not self.s.tpl[: self.s.at(i)].rstrip().endswith("("):
+            return None  # '(down from 6%) in 2023': the period is the sentence's, not 6%'s
+        return _period_after(tail)
 
     # ---- emit
     def emit(self, part: _Part) -> None:
