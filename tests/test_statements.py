@@ -306,6 +306,19 @@ SPECIMENS = [
     # ratios: 6.2 / 3.1 = 2.0 is 'twice'; 9.3 / 3.1 = 3.0 is not
     ("Pupils eligible for free school meals were twice as likely to be excluded (6.2%) as other pupils (3.1%).", None),
     ("Pupils eligible for free school meals were twice as likely to be excluded (9.3%) as other pupils (3.1%).", "ratio-arithmetic"),
+    # a printed ratio is rounded: '3 times' is [2.5, 3.5); 5.5 / 2.0 = 2.75
+    ("They were 3 times as likely to be unemployed as those from other backgrounds (5.5% and 2.0% respectively).", None),
+    ("They were 4 times as likely to be unemployed as those from other backgrounds (5.5% and 2.0% respectively).", "ratio-arithmetic"),
+    ("It was 3.9 times higher (39% compared with 10%).", None),
+    ("It was 2.9 times higher (39% compared with 10%).", None),
+    ("It was 1.9 times higher (39% compared with 10%).", "ratio-arithmetic"),
+    # shares: 'X (Z%) ... out of Y', 'X, or Z per cent of the Y', 'the gap between A and B is C'
+    ("Some 290 (45%) were in work out of 650 members.", None),
+    ("Some 290 (55%) were in work out of 650 members.", "count-percentage"),
+    ("Some 33,000 people, or 39 per cent of the 86,000, completed treatment.", None),
+    ("Some 33,000 people, or 49 per cent of the 86,000, completed treatment.", "count-percentage"),
+    ("The gap between 44% and 16% is 28 percentage points.", None),
+    ("The gap between 44% and 16% is 24 percentage points.", "gap-arithmetic"),
     # '1.5 times higher': 12 / 8 = 1.5 (times as high) is accepted, so is 2.5 (1.5 times more)
     ("The rate for men was 1.5 times higher than for women (12.0% and 8.0% respectively).", None),
     ("The rate for men was 2.5 times as high as for women (12.0% and 8.0% respectively).", "ratio-arithmetic"),

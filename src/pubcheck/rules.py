@@ -664,11 +664,12 @@ def differences_in_points(corpus: Corpus) -> Iterator[Finding]:
     change printed with both of its end points is judged by change-arithmetic, which tries the
     relative and the points reading and warns here only when points is the one that fits.
     """
-    from pubcheck.rules_statements import checked_changes
+    from pubcheck.rules_statements import checked_changes, gap_rates
 
     r = corpus.rules
     rows: dict[tuple[str, int], list[Figure]] = defaultdict(list)
-    checked = checked_changes(corpus)  # per-cent changes checked against their own end points
+    # per-cent changes checked against their own end points; the two rates a gap is taken between
+    checked = checked_changes(corpus) | gap_rates(corpus)
     for f in corpus.figures:
         if f.unit != "percent" or id(f) in checked:
             continue

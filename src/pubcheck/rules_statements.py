@@ -132,3 +132,9 @@ def checked_changes(corpus: Corpus) -> set[int]:
         for r in relations(corpus)
         if r.kind == "change" and r.complete and r.get("delta") is not None
     }
+
+
+def gap_rates(corpus: Corpus) -> set[int]:
+    """id() of the two rates of every gap the grammar reads ('the gap between 44% and 16% is 28
+    points'): they are rates, not a gap printed in per cent."""
+    return {id(f) for r in relations(corpus) if r.kind == "gap" for role, f in r.operands if role in ("a", "b")}

@@ -713,6 +713,8 @@ class _Reader:
         # '(A compared to B)': A is the current value
         for m in re.finditer(rf"\({F}\s+compared\s+(?:to|with)\s+{F}\)", tpl):
             a, b = int(m.group(1)), int(m.group(2))
+            if re.search(r"\btimes\b[^⟨]{0,40}$", tpl[: m.start()]):
+                continue  # '3.9 times higher (39% compared with 10%)': the rates of a ratio
             if self._pairable(b, a):
                 pairs.append(self._pair("paren-compared", m.start(), b, a))
         # 'A ..., compared with B in 2022, an increase of C': a pair only with a period and a change beside it
@@ -1343,7 +1345,9 @@ class _Reader:
             self._share(p, w, z, "share-paren-part")
             seen.update({p, z})
         # 'X, or Z per cent of (the) Y'
-        for m in re.finditer(rf"{F},?\s+or\s+(?:(?:{QUAL})\s+)?{F}(?:\s+of\s+(?:the\s+|all\s+)?{F})?", tpl):
+        for m in re.finditer(
+            rf"{F}(?:\s+[A-Za-z][\w-]*){{0,3}},?\s+or\s+(?:(?:{QUAL})\s+)?{F}(?:\s+of\s+(?:the\s+|all\s+)?{F})?", tpl
+        ):
             p, z = int(m.group(1)), int(m.group(2))
             if self.u(p) not in ("count", "gbp") or self.u(z) != "pct" or z in seen or z in self.share_used:
                 continue
@@ -1423,14 +1427,17 @@ class _Reader:
         lo, hi = s.clause(s.at(r))
         a = b = None
         rest = tpl[end:hi]
-        resp = re.search(rf"\(\s*{F}\s+and\s+{F}\s+respectively\s*\)", rest)
+        resp = re.search(rf"\(\s*{F}\s+(?:and\s+{F}\s+respectively|compared\s+(?:with|to)\s+{F})\s*\)", rest)
         if resp:
-            a, b = int(resp.group(1)), int(resp.group(2))
+            a, b = int(resp.group(1)), int(resp.group(2) or resp.group(3))
         else:
             pm = re.match(rf"([^⟨]*?)\(\s*{F}\s*\)([^⟨]*?)\b(?:than|as)\b([^⟨]*?)\(\s*{F}\s*\)", rest)
             if pm:
                 a, b = int(pm.group(2)), int(pm.group(5))
-        ops = [("ratio", s.figs[r].fig)]
+        rf = s.figs[r].fig
+        if rf.unit == "count" and rf.interval.width() == 0:  # '3 times': a ratio rounded to the unit
+            rf = replace(rf, interval=rounding_interval(rf.value, 1.0))
+        ops = [("ratio", rf)]
         spans = [("ratio", (s.figs[r].start, s.figs[r].end))]
         missing: list[str] = []
         for role, x in (("a", a), ("b", b)):
@@ -1464,8 +1471,13 @@ class _Reader:
             fm = re.search(F, after)
             if not fm:
                 continue
-            g = int(fm.group(1))
-            lead = after[: fm.start()]
+            bm = re.match(rf"[^⟨]*?\bbetween\s+{F}\s+and\s+{F}(\s+[^⟨]{{0,30}}?){F}", after)
+            if bm and bm.group(3).strip():  # 'the gap between 44% and 16% is 28 points': the third figure
+                lead = bm.group(3)
+                g = int(bm.group(4))
+            else:
+                g = int(fm.group(1))
+                lead = after[: fm.start()]
             if re.search(r"\bfrom\s*$|\bto\s*$", lead) or not re.search(
                 rf"(?:\b(?:of|was|is|were|are|at|be|reached|stood|remains|remained|:)|\b(?:{QUAL}))\s*$", lead, re.I
             ):
