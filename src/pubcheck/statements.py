@@ -454,7 +454,7 @@ def _start_period(text: str) -> str | None:
             r"|\s+the\s+(?:largest|lowest|highest|biggest|smallest)\b",
             phrase,
         )[0]
-        phrase = re.split(r"(?<!\d)\s+to\s+(?!\d)", phrase)[0].strip()
+        phrase = re.split(r"(?<!\d)\s+to\b(?!\s*\d)", phrase)[0].strip()
         phrase = f"{m.group(1)} {phrase}"
         if re.match(r"(?:from|than|on|over)\s+(?:the\s+)?(?:figure|those|that|them)\b", phrase, re.I):
             continue
