@@ -1714,6 +1714,11 @@ def _t(f: Figure) -> str:
     return f.text.strip()
 
 
+def _stands(f: Figure) -> str:
+    """'26.0% -> [25.95, 26.05)', or '24,363 (exact)' for a count printed to the unit."""
+    return f"{_t(f)} (exact)" if f.interval.width() == 0 else f"{_t(f)} -> {f.interval.show()}"
+
+
 def _neg(iv: Interval) -> Interval:
     return Interval(-iv.hi, -iv.lo)
 
@@ -1786,7 +1791,7 @@ def _check_share(rel: Relation) -> Finding | None:
         "figures may stand for give it.",
         f"a percentage in {ratio.show()}",
         f"{_t(share)} (stands for {share.interval.show()})",
-        f"{_t(part)} -> {part.interval.show()}; {_t(whole)} -> {whole.interval.show()}",
+        f"{_stands(part)}; {_stands(whole)}",
     )
 
 
@@ -1843,7 +1848,7 @@ def _check_change(rel: Relation) -> Finding | None:
             f"'{sign}{_t(delta)}' from {_t(start)} to {_t(end)}: those make a change of {exact:+.1f} per cent.",
             f"{exact:+.1f} per cent (any value in {rel_iv.show()})",
             f"{sign}{_t(delta)}",
-            f"{_t(start)} -> {start.interval.show()}; {_t(end)} -> {end.interval.show()}",
+            f"{_stands(start)}; {_stands(end)}",
         )
     diff = end.interval - start.interval
     if any(diff.overlaps(p) for p in printed):
@@ -1858,7 +1863,7 @@ def _check_change(rel: Relation) -> Finding | None:
         f"{'+' if exact >= 0 else '-'}{fmt_value(abs(exact), step)}{(' ' + word) if word else ''}.",
         f"{fmt_value(exact, step)} (any value in {diff.show()})",
         f"{sign}{_t(delta)}",
-        f"{_t(start)} -> {start.interval.show()}; {_t(end)} -> {end.interval.show()}",
+        f"{_stands(start)}; {_stands(end)}",
     )
 
 
@@ -1870,9 +1875,9 @@ def _direction_finding(rel: Relation, start: Figure, end: Figure) -> Finding:
         "change-direction",
         rel,
         f"The text speaks of {said}{where}, but the figures it gives go from {_t(start)} to {_t(end)}, which {went}.",
-        f"{said} from {_t(start)}",
+        f"{_t(end)} {'above' if (rel.direction or 0) > 0 else 'below'} {_t(start)}",
         f"{_t(start)} to {_t(end)}",
-        f"{_t(start)} -> {start.interval.show()}; {_t(end)} -> {end.interval.show()}",
+        f"{_stands(start)}; {_stands(end)}",
     )
 
 
@@ -1916,7 +1921,7 @@ def _check_ratio(rel: Relation) -> Finding | None:
         f"'{_t(r)}' relates {_t(a)} to {_t(b)}, a ratio of {a.value / b.value:.2f}.",
         f"a ratio in {' or '.join(x.show() for x in accepted)}",
         got.show(),
-        f"{_t(a)} -> {a.interval.show()}; {_t(b)} -> {b.interval.show()}",
+        f"{_stands(a)}; {_stands(b)}",
     )
 
 
@@ -1942,7 +1947,7 @@ def _check_gap(rel: Relation) -> Finding | None:
         f"gives {_t(g)}.",
         f"{fmt_value(abs(a.value - b.value), 0.1)} (any value in {diff.show()})",
         f"{_t(g)} (stands for {g.interval.show()})",
-        f"{_t(a)} -> {a.interval.show()}; {_t(b)} -> {b.interval.show()}",
+        f"{_stands(a)}; {_stands(b)}",
     )
 
 
@@ -1960,7 +1965,7 @@ def _check_difference(rel: Relation) -> Finding | None:
             f"The text says the first is {word} than the second, but gives {_t(a)} and {_t(b)}.",
             f"{_t(a)} {word} than {_t(b)}",
             f"{_t(a)} and {_t(b)}",
-            f"{_t(a)} -> {a.interval.show()}; {_t(b)} -> {b.interval.show()}",
+            f"{_stands(a)}; {_stands(b)}",
         )
     if delta.unit == "percent":
         if b.interval.lo <= 0:
@@ -1978,7 +1983,7 @@ def _check_difference(rel: Relation) -> Finding | None:
         f"difference of {fmt_value(a.value - b.value, 0.1)}.",
         f"any value in {got.show()}",
         f"{sign}{_t(delta)}",
-        f"{_t(a)} -> {a.interval.show()}; {_t(b)} -> {b.interval.show()}",
+        f"{_stands(a)}; {_stands(b)}",
     )
 
 
