@@ -159,6 +159,13 @@ def test_between_periods_of_the_sentence_before() -> None:
     ]
 
 
+def test_period_of_this_period_is_the_one_before() -> None:
+    text = ("Over the last 10 years, the difference in earnings has remained constant. The increase in earnings over "
+            "this period has been small – mean hourly earnings went up by £1.44 for young people.")  # fmt: skip
+    r = only(text, "change")
+    assert (roles(r), r.start_period, r.missing) == ({"delta": "£1.44"}, "Over the last 10 years", ("start", "end"))
+
+
 def test_direction_from_the_sentence_continued() -> None:
     text = ("There has been a continued rise in the number of adults starting treatment with crack cocaine problems. "
             "This includes people using crack without opiates (4,535 compared to 4,301) and with opiates (24,363 to 22,411).")  # fmt: skip

@@ -1231,6 +1231,16 @@ class _Reader:
             both = _between_periods(s.tpl) or (_between_periods(self.prev_text) if self.continues else None)
             if both:
                 d.start_period, d.end_period = both
+        if d.start_period is None and d.end_period is None:
+            # 'Over the last 10 years, ...' opening the sentence; 'over this period' pointing back to
+            # the sentence before
+            lead = re.match(r"\s*[*•-]?\s*((?:Over|Since)\s+[^⟨,;]{2,50}),", s.tpl)
+            if lead:
+                d.start_period = _start_period(lead.group(1))
+            elif re.search(r"\b(?:over|during|in)\s+(?:this|that|the\s+same)\s+period\b", s.tpl, re.I):
+                prev_lead = re.match(r"\s*[*•-]?\s*((?:Over|Since)\s+[^,;]{2,50}),", self.prev_text)
+                if prev_lead:
+                    d.start_period = _start_period(prev_lead.group(1))
         if d.end_period is None and d.end is not None:
             d.end_period = _lead_period(s)
 
