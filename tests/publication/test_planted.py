@@ -359,6 +359,23 @@ MISSING_BOUNDS = [
     planted("missing-bounds", SJOF, 164, "21 per cent", "19 per cent", (SJOF, 156)),
 ]
 
+STATEMENTS = [
+    # SJOF 231: 'has been decreasing over time, from 22.2 per cent in 2007-2008 to 16.8 per cent':
+    # with a printed change of 4.4 points, 16.8 - 22.2 may be (-5.5, -5.3), not -[4.35, 4.45).
+    planted("change-arithmetic", SJOF, 231, "decreasing over time", "decreasing by 4.4 percentage points"),
+    # 'increasing' from 22.2 to 16.8 per cent: every value the two may stand for falls.
+    planted("change-direction", SJOF, 231, "has been decreasing over time", "has been increasing over time"),
+    # ONE 362: 'increasing from an attainment gap of 18.8 per cent at age 4 to 26.2 per cent'.
+    planted("change-direction", ONE, 362, "increasing from", "decreasing from"),
+    # ONE 170: '65 per cent ..., 26 percentage points higher than the figure for better-off
+    # households' with the other rate printed: 65 - 49 is 16, not 26.
+    planted("gap-arithmetic", ONE, 170, "better-off households.", "better-off households (49 per cent)."),
+    # SJOF 47 with both rates printed: 55 / 27 = 2.04 is 'twice', not 'three times' ([2.625, 3.375]).
+    planted("ratio-arithmetic", SJOF, 47, "are twice as likely not to be living with both birth parents as children in "
+            "middle to high income households.", "are three times as likely (55 per cent) not to be living with both "
+            "birth parents as children in middle to high income households (27 per cent)."),
+]
+
 UNIT_MISMATCH = [
     # 'a 0.5 per cent increase': 35.8 - 35.3 is 0.5 points (a relative 1.4 per cent).
     planted("unit-mismatch", SJOF, 268, "0.5 percentage point increase", "0.5 per cent increase",
@@ -369,7 +386,7 @@ UNIT_MISMATCH = [
 @pytest.mark.parametrize(
     ("rule", "filename", "line", "old", "new", "also"),
     TABLE_IDENTITY + BASE_MISMATCH + COUNT_PERCENTAGE + INVERSE_RATE + PROSE_TABLE
-    + CROSS_DOCUMENT + VERBAL_QUANTIFIER + MISSING_BOUNDS,
+    + CROSS_DOCUMENT + VERBAL_QUANTIFIER + MISSING_BOUNDS + STATEMENTS,
 )
 def test_planted_error_is_reported_at_its_line(plant, tmp_path: Path, rule: str, filename: str,
                                                line: int, old: str, new: str,
@@ -385,6 +402,36 @@ def test_planted_unit_mismatch_warns_at_its_line(plant, tmp_path: Path, rule: st
     report = run(plant, tmp_path, (filename, line, old, new))
     assert_reported(report, rule, "warning", filename, line, also)
     assert not findings_at(report, "prose-table", "error", filename, line)
+
+
+def test_planted_relative_change_that_is_points_warns(plant, tmp_path: Path) -> None:
+    # '22.2 per cent ... to 16.8 per cent' is a fall of 5.4 points, or of 24.3 per cent: a printed
+    # '5.4 per cent' fits only the points reading.
+    report = run(plant, tmp_path, (SJOF, 231, "decreasing over time", "decreasing by 5.4 per cent"))
+    hits = [f for f in findings_at(report, "unit-mismatch", "warning", SJOF, 231) if "5.4" in f.found]
+    assert len(hits) == 1, _describe(report, "unit-mismatch")
+    assert not findings_at(report, "change-arithmetic", "error", SJOF, 231)
+
+
+@pytest.mark.parametrize(
+    ("line", "doc", "old", "new"),
+    [
+        # 16.8 - 22.2 may be (-5.5, -5.3): a printed 5.4 or 5.3 points is consistent.
+        (231, SJOF, "decreasing over time", "decreasing by 5.4 percentage points"),
+        (231, SJOF, "decreasing over time", "decreasing by 5.3 percentage points"),
+        # 65 - 39 = 26 (the 12-16 rates of SJOF Table 2).
+        (170, ONE, "better-off households.", "better-off households (39 per cent)."),
+        # 55 / 27 may be [1.96, 2.09]: 'twice'.
+        (47, SJOF, "as children in middle to high income households.",
+         "as children in middle to high income households (27 per cent)."),
+    ],
+)
+def test_statements_consistent_within_rounding_are_silent(plant, tmp_path: Path, line: int, doc: str, old: str,
+                                                          new: str) -> None:  # fmt: skip
+    report = run(plant, tmp_path, (doc, line, old, new))
+    for rule in ("change-arithmetic", "change-direction", "gap-arithmetic", "ratio-arithmetic", "unit-mismatch"):
+        hits = [f for f in findings_at(report, rule, "error", doc, line)]
+        assert not hits, [f.message for f in hits]
 
 
 def test_about_one_in_six_accepts_nineteen_per_cent(plant, tmp_path: Path) -> None:

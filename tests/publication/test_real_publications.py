@@ -50,14 +50,10 @@ def test_the_whole_corpus_is_read(scored: dict[str, list]) -> None:
     assert len(scored["documents"]) == 72
 
 
-@pytest.mark.xfail(strict=True, reason="statement grammar (issue 9 item 2) not merged yet: "
-                                       "'600,000 fewer' read as a share, '72% of young women' read as a gap")
 def test_no_false_alarm_on_a_consistent_statement(scored: dict[str, list]) -> None:
     assert [(x["file"], x["line"], [f.message for f in fs]) for x, fs in scored["false"]] == []
 
 
-@pytest.mark.xfail(strict=True, reason="statement grammar (issue 9 item 2) not merged yet: "
-                                       "'600,000 fewer' read as a share")
 def test_no_error_that_no_label_explains(scored: dict[str, list]) -> None:
     assert [(f.locations[0].document if f.locations else "", f.message) for f in scored["unexplained"]] == []
 

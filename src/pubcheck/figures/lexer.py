@@ -143,7 +143,7 @@ FIGURE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("money", re.compile(rf"£\s?({NUM}|{WORDNUM})\s*(million|billion|bn|m|k)?\b", re.I)),
     ("scaled", re.compile(rf"(?<![\d.,])\b({NUM}|{WORDNUM})\s+(million|billion|thousand)\b", re.I)),
     ("one-in", re.compile(rf"\b({NUM}|{WORDNUM})\s+in\s+(\d{{1,3}}|{WORDNUM})\b(?!\s*(?:per|%))", re.I)),
-    ("number", re.compile(rf"(?<![\d.,\w£])({NUM})(?![\d\w])")),
+    ("number", re.compile(rf"(?<![\d.,\w£])({NUM})(?![\d\w]|\.\d)")),  # not the 7 of 7.57m
 ]  # fmt: skip
 
 

@@ -41,6 +41,7 @@ RULE_MODULES = (
     "pubcheck.publication.rules.quantifiers",  # verbal-quantifier, missing-bounds
     "pubcheck.publication.rules.units",  # unit-mismatch
     "pubcheck.publication.rules.trace",  # untraced
+    "pubcheck.publication.rules.statements",  # change-arithmetic, change-direction, ratio-arithmetic, gap-arithmetic
 )
 
 
