@@ -6,12 +6,14 @@ import re
 from pathlib import Path
 
 import pubcheck.rules  # noqa: F401
+import pubcheck.rules_tables  # noqa: F401
 from pubcheck.engine import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {
     "table-identity", "base-mismatch", "count-percentage", "inverse-rate", "prose-table",
     "cross-document", "verbal-quantifier", "missing-bounds", "unit-mismatch", "untraced",
+    "table-shares", "table-totals", "table-rates", "table-outlier",
 }  # fmt: skip
 
 

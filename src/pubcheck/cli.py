@@ -156,6 +156,7 @@ def _ids(text: str | None) -> set[str] | None:
     if not text:
         return None
     import pubcheck.rules  # noqa: F401
+    import pubcheck.rules_tables  # noqa: F401
     from pubcheck.engine import REGISTRY
 
     ids = {t.strip() for t in text.split(",") if t.strip()}
@@ -309,6 +310,7 @@ def _figures(args: argparse.Namespace) -> int:
 
 def _rules() -> int:
     import pubcheck.rules  # noqa: F401
+    import pubcheck.rules_tables  # noqa: F401
     from pubcheck.engine import REGISTRY
 
     console = Console()

@@ -110,6 +110,7 @@ class Corpus:
 def run_rules(corpus: Corpus, select: set[str] | None = None,
               ignore: set[str] | None = None) -> list[Finding]:  # fmt: skip
     import pubcheck.rules  # noqa: F401  (registers the rules)
+    import pubcheck.rules_tables  # noqa: F401  (registers the table rules)
 
     findings: list[Finding] = []
     for rid, r in REGISTRY.items():
