@@ -314,3 +314,33 @@ def test_declared_rate_is_checked_from_one_row() -> None:
     # r = 5 / 200 x 100 = 2.5; a printed 3 stands for [2.5, 3.5), which touches it
     assert list(rate_findings(_tables(text.replace(b"{r}", b"3"), roles), roles)) == []
     assert [f.severity for f in rate_findings(_tables(text.replace(b"{r}", b"4"), roles), roles)] == ["error"]
+
+
+def test_total_row_of_the_one_label_column(tmp_path: Path) -> None:
+    # Machine-written counts (no thousands separators) are not read by table-identity, so
+    # table-totals sums them: 1200 + 1467 = 2667 exceeds a printed 2567 -> one row, a warning
+    # only (its parts may be subtotals of each other); a shortfall from one row says nothing.
+    fs = found(run(tmp_path, c='"Group","Households"\n"Men",1200\n"Women",1467\n"All",2567\n'), "table-totals")
+    assert [(f.severity, f.locations[0].cell) for f in fs] == [("warning", "B4")]
+    assert found(run(tmp_path, c='"Group","Households"\n"Men",1200\n"Women",1467\n"All",2767\n'), "table-totals") == []
+
+
+def test_typeset_total_row_is_left_to_table_identity(tmp_path: Path) -> None:
+    # '1,200 + 1,467' against '2,767' in a typeset table: table-identity's error, no second finding.
+    (tmp_path / "t.txt").write_text("Table 1. Households\n\nGroup\tNumber\nMen\t1,200\nWomen\t1,467\nAll\t2,767\n",
+                                    encoding="utf-8")  # fmt: skip
+    r = check(tmp_path)
+    assert [f.check for f in r.findings if f.severity in ("error", "warning")] == ["table-identity"]
+
+
+def test_subtotals_among_the_parts_are_no_error(tmp_path: Path) -> None:
+    # England and its regions are both listed under the Total: the parts exceed it in every
+    # year, so 'parts sum to the total' is not this table's relation and nothing is reported.
+    table = '"Year","Area","Households"\n' + "".join(
+        f'"{y}","{a}",{n}\n' for y, rows in [
+            ("2019", [("England", 2300), ("North", 1000), ("South", 1300), ("Wales", 400), ("Total", 2700)]),
+            ("2020", [("England", 2350), ("North", 1020), ("South", 1330), ("Wales", 410), ("Total", 2760)]),
+            ("2021", [("England", 2390), ("North", 1040), ("South", 1350), ("Wales", 415), ("Total", 2805)]),
+            ("2022", [("England", 2420), ("North", 1050), ("South", 1370), ("Wales", 420), ("Total", 2840)]),
+        ] for a, n in rows)  # fmt: skip
+    assert found(run(tmp_path, areas=table), "table-totals") == []

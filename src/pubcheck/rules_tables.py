@@ -27,6 +27,7 @@ from statistics import median
 from pubcheck.engine import Corpus, rule
 from pubcheck.model import Finding, Interval, Location
 from pubcheck.numbers import fmt_value
+from pubcheck.tables import Cell
 from pubcheck.tidy import (
     Dimension,
     TableRoles,
@@ -219,9 +220,19 @@ def total_findings(tables: Iterable[TidyTable], roles: Mapping | TableRoles | No
         for d in t.dimensions:
             if d.total is None or d.is_period:
                 continue
-            if not t.long and rows == [d] and d is t.dimensions[0] and is_total(d.total):
+            if rows == [d] and _identity_checks(t, d):
                 continue  # the total row of a table's one label column: table-identity checks it
             yield from _totals_along(t, d, r.total_for(d.name) is not None)
+
+
+def _identity_checks(t: TidyTable, d: Dimension) -> bool:
+    """table-identity (pubcheck.rules) already sums the rows of this table's one label column to
+    its total row: a typeset-style table of figures whose total row prints every value as a
+    figure it reads (thousands separated by commas)."""
+    if t.long or t.source is None or t.source.numeric_share() < 0.5 or not is_total(d.total or ""):
+        return False
+    totals = [c for c in t.cells if c.label(d.name) == d.total]
+    return bool(totals) and all(Cell(c.text, 0, 0).is_number for c in totals)
 
 
 def _totals_along(t: TidyTable, d: Dimension, declared: bool) -> Iterator[Finding]:

@@ -313,6 +313,7 @@ class TidyTable:
     cells: tuple[TidyCell, ...]
     long: bool = False  # one record per row (a value column and dimension columns)
     machine: bool = False  # machine-written (CSV, XLSX, ODS): precision from the column
+    source: Table | None = field(default=None, repr=False)  # the tab-separated table it reads
 
     def dimension_names(self) -> tuple[str, ...]:
         return tuple(d.name for d in self.dimensions)
@@ -362,9 +363,8 @@ class TidyTable:
             return [cell]
         key = norm(dim)
         rest = {(norm(k), norm(v)) for k, v in cell.labels if norm(k) != key}
-        out = [c for c in self.cells if c.measure == cell.measure or not self.long
-               if {(norm(k), norm(v)) for k, v in c.labels if norm(k) != key} == rest
-               and c.label(dim) is not None]  # fmt: skip
+        out = [c for c in self.cells if c.label(dim) is not None
+               and {(norm(k), norm(v)) for k, v in c.labels if norm(k) != key} == rest]  # fmt: skip
         d = self.dimension(dim)
         if d is not None and d.is_period:
             return sorted(out, key=lambda c: period_sort_key(period_of(c.label(dim) or "") or ""))
@@ -582,7 +582,7 @@ def tidy_table(table: Table, doc: Document | None = None,
         if not is_period and PERIOD_HEADER.search(dname) and any(pers):
             is_period = sum(1 for p in pers if p) >= 0.5 * len(labs)
         dims.append(Dimension(dname, dim_axis[dname], tuple(labs), total, is_period))
-    tt = TidyTable(table.id, table.caption, doc.path if doc else "", tuple(dims), (), long, machine)
+    tt = TidyTable(table.id, table.caption, doc.path if doc else "", tuple(dims), (), long, machine, table)
     pdims = sorted((d for d in dims if d.is_period), key=lambda d: -len(d.labels))
     if pdims:
         cells = [replace(c, period=next((period_of(c.label(d.name) or "") for d in pdims
