@@ -379,6 +379,13 @@ def test_several_header_rows_with_spanning_labels() -> None:
         "Year", "Men / Lower (%)", "Men / Higher (%)", "Women / Lower (%)", "Women / Higher (%)"]  # fmt: skip
 
 
+def test_corner_label_on_the_second_header_row() -> None:
+    lines = ["\tMen\t\tWomen\t", "Year\tLower\tHigher\tLower\tHigher", "2024\t80\t90\t70\t85"]
+    (t,) = find_tables(lines)
+    assert len(t.header_rows) == 2 and [r.label for r in t.rows] == ["2024"]
+    assert [t.column_label(c) for c in (0, 3)] == ["Year", "Women / Lower"]
+
+
 def test_years_under_a_spanning_label_are_a_header_row() -> None:
     lines = ["Region\tBoys\t\tGirls\t", "\t2019\t2020\t2019\t2020", "North\t1\t2\t3\t4"]
     (t,) = find_tables(lines)

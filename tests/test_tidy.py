@@ -221,3 +221,10 @@ def test_declared_total_replaces_the_label_pattern() -> None:
 
 def test_a_table_of_text_has_no_tidy_table() -> None:
     assert tidy_document(Document("t.txt", ["Theme\tIndicator", "Work\tClaims", "Family\tParents"], "")) == []
+
+
+def test_corner_label_on_the_second_header_row_names_the_rows() -> None:
+    t = csv_table('"","Men","","Women",""\n"Year","Lower (%)","Higher (%)","Lower (%)","Higher (%)"\n'
+                  '"2024",80,90,70,85\n"2023",81,91,71,86\n')  # fmt: skip
+    assert t.dimension_names() == ("Year", "column 1", "column 2")
+    assert [c.text for c in t.select({"column 1": "Women", "column 2": "Higher"})] == ["85", "86"]

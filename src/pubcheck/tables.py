@@ -122,14 +122,15 @@ _YEAR_CELL = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
 
 
 def _more_header(row: Row, above: Row, rest: list[Row]) -> bool:
-    """A row under a header row is one more header row: its first cell is blank, its value
-    cells are text (or years under a spanning label above), and the rows below hold figures."""
-    if row.label or not rest:
+    """A row under a header row is one more header row: its first cell is blank (or the row
+    above spans labels over blank cells), its value cells are text (or years under a spanning
+    label above), and the rows below hold figures."""
+    spans = any(c.is_empty for c in above.cells[1:])
+    if (row.label and not spans) or not rest:
         return False
     values = [c for c in row.cells[1:] if not c.is_empty]
     if not values or any(c.is_marker for c in values):
         return False
-    spans = any(c.is_empty for c in above.cells[1:])
     if any(c.is_number and not (spans and _YEAR_CELL.match(c.text)) for c in values):
         return False
     cells = [c for r in rest for c in r.cells[1:] if not c.is_empty]
