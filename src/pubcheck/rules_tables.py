@@ -329,9 +329,11 @@ def _rate_totals(t: TidyTable, d: Dimension, entries: list, declared: bool) -> I
 
 @rule("table-totals")
 def parts_sum_to_their_total(corpus: Corpus) -> Iterator[Finding]:
-    """Parts sum to their total: along a dimension with a total label ('Total', 'All',
-    'All pupils'; or one declared in `table_roles`), in wide tables and in long ones (a
-    category column holding 'Total', grouped by period, measure and every other label).
+    """Parts sum to their total; a total rate lies within its parts' range.
+
+    Along a dimension with a total label ('Total', 'All', 'All pupils'; or one declared in
+    `table_roles`), in wide tables and in long ones (a category column holding 'Total',
+    grouped by period, measure and every other label).
 
     Counts: the sum of the parts' intervals meets the total's. An excess of parts over the
     total is an error when the same parts sum to their total in at least three and three in
@@ -340,7 +342,8 @@ def parts_sum_to_their_total(corpus: Corpus) -> Iterator[Finding]:
     parts listed may not be all of the total's parts (a category shown in some years only).
     Rates and means (a total rate is not a sum): the total lies within the range of its parts'
     intervals, else a warning, since a part not shown may pull it outside. Gaps, changes,
-    ratios, confidence limits and bases are not summed.
+    ratios, confidence limits and bases are not summed. The total row of a typeset table's
+    one label column is table-identity's (it sums those rows already, at error level).
     Tolerance: counts printed exactly are exact; a count column rounded to 5 or 10 (every
     value a multiple) and trailing zeros widen the intervals (tidy.TidyCell.interval).
     """
@@ -467,8 +470,9 @@ def _check_rate(t: TidyTable, groups: list, rate: str, num: str, den: str,  # ty
 
 @rule("table-rates")
 def rates_follow_from_their_counts(corpus: Corpus) -> Iterator[Finding]:
-    """A rate re-derives from the counts of the same table: rate = numerator / denominator x
-    100 (or x 1,000 for a rate 'per 1,000').
+    """A rate re-derives from the counts of the same table (numerator / denominator x 100).
+
+    A rate 'per 1,000' is x 1,000.
 
     Which columns (or long-format measures) relate: declared in `table_roles`; or named by the
     headers, a rate whose name is a count's name plus 'rate' (`perm_excl_rate` over
