@@ -344,3 +344,18 @@ def test_subtotals_among_the_parts_are_no_error(tmp_path: Path) -> None:
             ("2022", [("England", 2420), ("North", 1050), ("South", 1370), ("Wales", 420), ("Total", 2840)]),
         ] for a, n in rows)  # fmt: skip
     assert found(run(tmp_path, areas=table), "table-totals") == []
+
+
+def test_a_column_that_mixes_precisions_never_fails(tmp_path: Path) -> None:
+    # Rates printed to 2 dp in some rows and 1 dp in others: 86415 / 474475 = 18.213 prints 18.2,
+    # which is wrong only if read as 18.20. The rules use what is printed: silent.
+    table = '"year","group","headcount","events","events_rate"\n' + "".join(
+        f'"{y}","{g}","{h}","{e}","{r}"\n' for y, g, h, e, r in [
+            ("2010", "Total", 26045, 1610, "6.18"), ("2010", "A", 12205, 1585, "12.99"), ("2010", "B", 13840, 25, "0.18"),
+            ("2011", "Total", 474475, 86415, "18.2"), ("2011", "A", 360415, 69850, "19.4"), ("2011", "B", 114060, 16565, "14.5"),
+            ("2012", "Total", 630980, 100755, "15.97"), ("2012", "A", 400900, 75305, "18.78"), ("2012", "B", 230080, 25450, "11.06"),
+            ("2013", "Total", 631668, 72024, "11.4"), ("2013", "A", 401117, 52013, "12.97"), ("2013", "B", 230551, 20011, "8.68"),
+            ("2014", "Total", 639218, 72536, "11.35"), ("2014", "A", 398211, 50317, "12.64"), ("2014", "B", 241007, 22219, "9.22"),
+        ])  # fmt: skip
+    # read as 2 dp, 2011's three rates would fail where the other twelve rows hold
+    assert found(run(tmp_path, mixed=table), "table-rates") == []

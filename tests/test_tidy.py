@@ -228,3 +228,21 @@ def test_corner_label_on_the_second_header_row_names_the_rows() -> None:
                   '"2024",80,90,70,85\n"2023",81,91,71,86\n')  # fmt: skip
     assert t.dimension_names() == ("Year", "column 1", "column 2")
     assert [c.text for c in t.select({"column 1": "Women", "column 2": "Higher"})] == ["85", "86"]
+
+
+def test_bounds_allow_a_machine_written_cell_its_own_printed_decimals() -> None:
+    # 0.2 in a column with 0.17: the model reads 0.20 ([0.195, 0.205)); the rules may only rely on
+    # what is printed, so its bounds also allow 0.2 rounded to 1 dp ([0.15, 0.25)).
+    t = csv_table('"Group","Rate (%)"\n"A","0.17"\n"B","0.2"\n')
+    a, b = t.cells
+    assert (b.decimals, b.precision) == (2, 0.01)
+    assert (b.interval.lo, b.interval.hi) == pytest.approx((0.195, 0.205))
+    assert (b.bounds.lo, b.bounds.hi) == pytest.approx((0.15, 0.25))
+    assert a.bounds == a.interval
+
+
+def test_whole_hundreds_in_a_column_printed_to_the_unit_are_exact() -> None:
+    t = csv_table('"Group","Number of pupils"\n"A",17000\n"B",15213\n"C",9871\n"D",20417\n')
+    assert t.cells[0].interval.lo == t.cells[0].interval.hi == 17000
+    t = csv_table('"Group","Number of pupils"\n"A",17000\n"B",15000\n"C",9871\n"D",20000\n')
+    assert (t.cells[0].interval.lo, t.cells[0].interval.hi) == (16500, 17500)  # may be rounded to the thousand

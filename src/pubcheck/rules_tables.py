@@ -4,7 +4,7 @@ They know relations between a table's cells (shares of one whole sum to 100; par
 their total; a rate is its numerator over its denominator), never values, file names or one
 publisher's wording. What a table means is read from the table itself: a relation the labels
 name and the other rows confirm is checked in every row. Every comparison uses the printed
-values' rounding intervals (tidy.TidyCell.interval), so a table consistent within rounding
+values' rounding intervals (tidy.TidyCell.bounds), so a table consistent within rounding
 never fails. An error is raised only when no values inside the intervals satisfy a relation
 that the table's labels name and its other rows confirm (or that `table_roles` declares);
 a relation inferred from the figures alone gives a warning at most.
@@ -76,7 +76,7 @@ def _holds(iv: Interval, target: Interval) -> bool:
 
 def _sum(cells: Iterable[TidyCell]) -> Interval:
     cs = list(cells)
-    return Interval(sum(c.interval.lo for c in cs), sum(c.interval.hi for c in cs))
+    return Interval(sum(c.bounds.lo for c in cs), sum(c.bounds.hi for c in cs))
 
 
 def _where(t: TidyTable) -> str:
@@ -262,16 +262,16 @@ def _count_totals(t: TidyTable, d: Dimension, entries: list, declared: bool) -> 
     for e in entries:
         by_set.setdefault(frozenset(e[2]), []).append(e)
     for same in by_set.values():
-        ok = [e for e in same if _holds(_sum(e[2].values()), e[1].interval)]
+        ok = [e for e in same if _holds(_sum(e[2].values()), e[1].bounds)]
         fails = [e[0] for e in same if e not in ok]
         for rest, tot, parts in same:
             s = _sum(parts.values())
-            if _holds(s, tot.interval):
+            if _holds(s, tot.bounds):
                 continue
             others = [e[0] for e in ok if e[0] != rest]
             n_other = len(same) - 1
             confirmed = declared or _established(len(others), n_other)
-            if s.lo > tot.interval.hi:  # more in the parts than in the total
+            if s.lo > tot.bounds.hi:  # more in the parts than in the total
                 severity = "error" if confirmed else ("warning" if n_other == 0 else None)
                 if severity == "error" and not declared and _systematic(rest, fails, [e[0] for e in same]):
                     severity = "warning"
@@ -290,7 +290,7 @@ def _count_totals(t: TidyTable, d: Dimension, entries: list, declared: bool) -> 
                 message=(f"{_where(t)}, {_row_text(rest, (d.name,))}: the {d.name} parts "
                          f"({' + '.join(c.text for c in pc)} = {fmt_value(exact)}) {how} the "
                          f"'{d.total}' {tot.text} beyond their rounding{evidence}."),
-                expected=f"{tot.text} (stands for {tot.interval.show()})",
+                expected=f"{tot.text} (stands for {tot.bounds.show()})",
                 found=f"{fmt_value(exact)} (the parts may stand for {s.show()})",
                 interval="sum of the parts' rounding intervals against the total's",
                 locations=_locs(tot, *pc),
@@ -300,8 +300,8 @@ def _count_totals(t: TidyTable, d: Dimension, entries: list, declared: bool) -> 
 def _rate_totals(t: TidyTable, d: Dimension, entries: list, declared: bool) -> Iterator[Finding]:  # type: ignore[type-arg]
     def inside(e) -> bool:  # type: ignore[no-untyped-def]
         _rest, tot, parts = e
-        rng = Interval(min(c.interval.lo for c in parts.values()), max(c.interval.hi for c in parts.values()))
-        return _holds(rng, tot.interval)
+        rng = Interval(min(c.bounds.lo for c in parts.values()), max(c.bounds.hi for c in parts.values()))
+        return _holds(rng, tot.bounds)
 
     ok = [e[0] for e in entries if inside(e)]
     for e in entries:
@@ -345,7 +345,7 @@ def parts_sum_to_their_total(corpus: Corpus) -> Iterator[Finding]:
     ratios, confidence limits and bases are not summed. The total row of a typeset table's
     one label column is table-identity's (it sums those rows already, at error level).
     Tolerance: counts printed exactly are exact; a count column rounded to 5 or 10 (every
-    value a multiple) and trailing zeros widen the intervals (tidy.TidyCell.interval).
+    value a multiple) and trailing zeros widen the intervals (tidy.TidyCell.bounds).
     """
     yield from total_findings(corpus_tables(corpus), _roles(corpus))
 
@@ -419,7 +419,7 @@ def _check_rate(t: TidyTable, groups: list, rate: str, num: str, den: str,  # ty
     rows = []
     for rest, cells in groups:
         rc, nc, dc = cells.get(rate), cells.get(num), cells.get(den)
-        if rc is None or nc is None or dc is None or dc.interval.lo <= 0:
+        if rc is None or nc is None or dc is None or dc.bounds.lo <= 0:
             continue
         rows.append((rest, rc, nc, dc))
     if not rows:
@@ -430,7 +430,7 @@ def _check_rate(t: TidyTable, groups: list, rate: str, num: str, den: str,  # ty
 
     def ok(row, scale: float) -> bool:  # type: ignore[no-untyped-def]
         _rest, rc, nc, dc = row
-        return _holds(nc.interval.ratio(dc.interval).scale(scale), rc.interval)
+        return _holds(nc.bounds.ratio(dc.bounds).scale(scale), rc.bounds)
 
     best = max(scales, key=lambda s: sum(1 for row in rows if ok(row, s)))
     holding = [row for row in rows if ok(row, best)]
@@ -450,7 +450,7 @@ def _check_rate(t: TidyTable, groups: list, rate: str, num: str, den: str,  # ty
         sev = severity
         if sev == "error" and how == "named" and _systematic(rest, fail_rests, [x[0] for x in rows]):
             sev = "warning"
-        expect = nc.interval.ratio(dc.interval).scale(best)
+        expect = nc.bounds.ratio(dc.bounds).scale(best)
         exact = nc.value / dc.value * best
         others = [x[0] for x in holding]
         said = {"declared": "declared in table_roles", "named": "named by the headers",
@@ -462,8 +462,8 @@ def _check_rate(t: TidyTable, groups: list, rate: str, num: str, den: str,  # ty
                      f"{fmt_value(exact, rc.precision / 10)} (the relation is {said}; it holds within "
                      f"rounding in {len(holding)} of the table's {len(rows)} rows: {_examples(others)})."),
             expected=f"{fmt_value(exact, rc.precision / 10)} (any value in {expect.show(4)})",
-            found=f"{rc.text} (stands for {rc.interval.show(4)})",
-            interval=f"{nc.text} -> {nc.interval.show()}; {dc.text} -> {dc.interval.show()}",
+            found=f"{rc.text} (stands for {rc.bounds.show(4)})",
+            interval=f"{nc.text} -> {nc.bounds.show()}; {dc.text} -> {dc.bounds.show()}",
             locations=_locs(rc, nc, dc),
         )  # fmt: skip
 
@@ -519,14 +519,14 @@ def _outliers_along(t: TidyTable, d: Dimension) -> Iterator[tuple[Finding, froze
                 a, b, c = cells.get(x), cells.get(y), cells.get(z)
                 if a is None or b is None or c is None or len({a.unit, b.unit, c.unit}) > 1:
                     continue
-                obs.append((rest, a, b, c, _holds(a.interval + b.interval, c.interval)))
+                obs.append((rest, a, b, c, _holds(a.bounds + b.bounds, c.bounds)))
             if len(obs) < 5:
                 continue
             good = [o for o in obs if o[4]]
             bad = [o for o in obs if not o[4]]
             if not 1 <= len(bad) <= 2 or len(good) < 4 or len(good) < ESTABLISHED * len(obs):
                 continue
-            widths = [(o[1].interval.width() + o[2].interval.width() + o[3].interval.width())
+            widths = [(o[1].bounds.width() + o[2].bounds.width() + o[3].bounds.width())
                       / max(abs(o[3].value), 1e-9) for o in good]  # fmt: skip
             small = [min(abs(o[1].value), abs(o[2].value)) / max(abs(o[3].value), 1e-9) for o in good]
             if median(widths) > 0.05 or median(small) < 0.05:
@@ -541,8 +541,8 @@ def _outliers_along(t: TidyTable, d: Dimension) -> Iterator[tuple[Finding, froze
                              f"{b.text} = {fmt_value(a.value + b.value, min(a.precision, b.precision))}, "
                              f"printed {c.text}."),
                     expected=f"{fmt_value(a.value + b.value, min(a.precision, b.precision))} "
-                             f"(any value in {(a.interval + b.interval).show()})",
-                    found=f"{c.text} (stands for {c.interval.show()})",
+                             f"(any value in {(a.bounds + b.bounds).show()})",
+                    found=f"{c.text} (stands for {c.bounds.show()})",
                     interval="sum of the two cells' rounding intervals", locations=_locs(c, a, b),
                 ), key  # fmt: skip
 

@@ -30,10 +30,13 @@ Each cell (`TidyCell`)
   stands for. Precision: a machine-written table (CSV, XLSX, ODS) drops trailing zeros (a
   column holding 0.17 and 0.2 was computed to 2 dp), so every cell takes the largest number
   of decimals of its column (in a long table: of its column and measure); a typeset table
-  (text, HTML, PDF) prints each cell to its own precision. Values printed with many decimals
+  (text, HTML, PDF) prints each cell to its own precision. `bounds` is wider where the two
+  readings differ (the cell's own printed decimals): the rules prove errors with it, so a
+  column that really mixes precisions never fails. Values printed with many decimals
   (47.12683045) are effectively exact. Counts are exact unless their column is rounded: a
   count column whose values are all multiples of 5 (or 10), six or more of them, is rounded
-  to 5 (or 10), and a count with trailing zeros may be rounded to them (86,000).
+  to 5 (or 10), and a count with trailing zeros may be rounded to them (86,000) unless its
+  column prints to the unit (most of its four or more counts are not whole hundreds).
 - unit: 'percent' ('%', '(%)', 'per cent', 'percentage', 'proportion', a 'rate' without 'per
   N'), 'rate' ('per 1,000': `per` says 1000), 'GBP' ('£', 'GBP', 'pound'), 'count' ('number',
   'count', 'headcount', 'num_', 'sample size', 'population', ..., or a column of whole numbers
@@ -139,6 +142,14 @@ class TidyCell:
     row: int  # index of the data row in the table
     col: int  # index of the tab-separated cell in its line
     per: float | None = None  # 100 for percent, 1000 for a rate per 1,000
+    # Every value the cell may stand for under any reading of its precision: `interval`, and
+    # for a machine-written cell also its own printed decimals (a '0.2' in a 2-dp column may
+    # have been rounded to 1 dp). Rules prove a discrepancy with this one.
+    loose: Interval | None = None
+
+    @property
+    def bounds(self) -> Interval:
+        return self.loose or self.interval
 
     def label(self, dimension: str) -> str | None:
         return dict(self.labels).get(dimension)
@@ -524,6 +535,12 @@ def tidy_table(table: Table, doc: Document | None = None,
                 return base
         return 1
 
+    def finer(k: tuple) -> bool:  # type: ignore[type-arg]
+        """Most of the column's counts are not whole hundreds: it prints to the unit (or to 5,
+        10), so a '17000' in it is 17,000 to that unit, not a count rounded to the thousand."""
+        vals = [v for v in col_vals[k] if v]
+        return len(vals) >= 4 and sum(1 for v in vals if v % 100 == 0) < 0.5 * len(vals)
+
     # dimensions
     dim_labels: dict[str, list[str]] = defaultdict(list)
     dim_axis: dict[str, str] = {}
@@ -560,17 +577,19 @@ def tidy_table(table: Table, doc: Document | None = None,
         decimals = max_dec[k] if machine else d
         if unit == "count" and decimals == 0:
             digits = re.sub(r"[^\d.,]", "", cell.stripped)
-            step = float(max(rounded_to(k), count_step(digits)))
+            step = float(rounded_to(k) if finer(k) else max(rounded_to(k), count_step(digits)))
             iv = count_interval(v, step)
             iv = Interval(max(0.0, iv.lo), iv.hi) if v >= 0 else iv
         else:
             step = 10.0 ** (-decimals)
             iv = rounding_interval(v, step)
+        own = rounding_interval(v, 10.0 ** (-d)) if d < decimals else iv
+        loose = Interval(min(iv.lo, own.lo), max(iv.hi, own.hi))
         loc = Location(doc.path if doc else "", row.lineno, row.line.strip(), figure=cell.stripped)
         if doc is not None:
             loc = doc.place(loc, c)
         cells.append(TidyCell(v, cell.stripped, decimals, step, iv, unit, tuple(labels), None,
-                              " / ".join(x for x in hp if x) or names[c], loc, i, c, per))  # fmt: skip
+                              " / ".join(x for x in hp if x) or names[c], loc, i, c, per, loose))  # fmt: skip
 
     dims = []
     for dname, labs in dim_labels.items():
