@@ -359,3 +359,24 @@ def test_a_column_that_mixes_precisions_never_fails(tmp_path: Path) -> None:
         ])  # fmt: skip
     # read as 2 dp, 2011's three rates would fail where the other twelve rows hold
     assert found(run(tmp_path, mixed=table), "table-rates") == []
+
+
+# 3,200 + 1,467 + 1,810 + 345 = 6,822 (exact counts). Shares of the total: 3,200 / 6,822 = 46.907,
+# 1,467 / 6,822 = 21.504, 1,810 / 6,822 = 26.532, 345 / 6,822 = 5.057; printed to 1 dp.
+NUMBER_PERCENT = """\
+"Household type","Number","Per cent"
+"Couple","3,200",46.9
+"Lone parent","1,467",{lone}
+"Single","1,810",26.5
+"Other","345",5.1
+"All households","6,822",100
+"""
+
+
+@pytest.mark.parametrize(("lone", "severity"), [("21.5", None), ("23.5", "warning")])
+def test_per_cent_is_the_count_s_share_of_the_total(tmp_path: Path, lone: str, severity: str | None) -> None:
+    r = run(tmp_path, households=NUMBER_PERCENT.format(lone=lone))
+    fs = found(r, "table-rates")
+    assert [(f.severity, f.locations[0].cell) for f in fs] == ([(severity, "C3")] if severity else [])
+    # the 100 of the total row is the whole of the shares, not a rate outside its parts' range
+    assert [f for f in r.findings if f.severity == "error"] == []

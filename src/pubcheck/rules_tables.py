@@ -251,6 +251,8 @@ def _totals_along(t: TidyTable, d: Dimension, declared: bool) -> Iterator[Findin
             continue
         if tot.unit == "count":
             counts.append((rest, tot, parts))
+        elif tot.unit == "percent" and _holds(tot.bounds, Interval(100.0, 100.0)):
+            continue  # the whole of shares down the column (100 per cent): table-shares
         elif tot.unit in ("percent", "rate", "GBP", "number"):
             rates.append((rest, tot, parts))
     yield from _count_totals(t, d, counts, declared)
@@ -298,6 +300,8 @@ def _count_totals(t: TidyTable, d: Dimension, entries: list, declared: bool) -> 
 
 
 def _rate_totals(t: TidyTable, d: Dimension, entries: list, declared: bool) -> Iterator[Finding]:  # type: ignore[type-arg]
+    shown = set().union(*(e[2] for e in entries)) if entries else set()
+    entries = [e for e in entries if set(e[2]) == shown]  # a part not shown (suppressed) may pull the total out
     def inside(e) -> bool:  # type: ignore[no-untyped-def]
         _rest, tot, parts = e
         rng = Interval(min(c.bounds.lo for c in parts.values()), max(c.bounds.hi for c in parts.values()))
@@ -380,6 +384,60 @@ def rate_findings(tables: Iterable[TidyTable], roles: Mapping | TableRoles | Non
         for d in t.dimensions:
             if len(d.labels) >= 3 and not d.is_period:
                 yield from _rates_along(t, d, r)
+        yield from _shares_of_total(t)
+
+
+def _shares_of_total(t: TidyTable) -> Iterator[Finding]:
+    """'Number' and 'Per cent' side by side: the per cent of a row is its count over the total
+    row's count. Inferred from the rows (at least three, three in four), so a warning."""
+    index = {frozenset(c.labels): c for c in t.cells}
+    for m in t.dimensions:
+        units: dict[str, set[str]] = {}
+        for c in t.cells:
+            lab = c.label(m.name)
+            if lab is not None:
+                units.setdefault(lab, set()).add(c.unit)
+        counts = [lab for lab, u in units.items() if u == {"count"}]
+        shares = [lab for lab, u in units.items() if u == {"percent"}]
+        for e in t.dimensions:
+            if e is m or e.total is None or e.is_period:
+                continue
+            for n in counts:
+                for p in shares:
+                    yield from _share_of_total(t, index, m, e, n, p)
+
+
+def _share_of_total(t: TidyTable, index: dict, m: Dimension, e: Dimension, n: str, p: str  # type: ignore[type-arg]
+                    ) -> Iterator[Finding]:  # fmt: skip
+    rows = []
+    for pc in t.cells:
+        if pc.label(m.name) != p or pc.label(e.name) in (None, e.total):
+            continue
+        others = {k: v for k, v in pc.labels}
+        nc = index.get(frozenset({**others, m.name: n}.items()))
+        tc = index.get(frozenset({**others, m.name: n, e.name: e.total or ""}.items()))
+        if nc is None or tc is None or tc.bounds.lo <= 0:
+            continue
+        ratio = nc.bounds.ratio(tc.bounds).scale(100.0)
+        rows.append((pc, nc, tc, ratio, _holds(ratio, pc.bounds)))
+    good = [x for x in rows if x[4]]
+    bad = [x for x in rows if not x[4]]
+    if not bad or len(bad) > 2 or not _established(len(good), len(rows)):
+        return
+    for pc, nc, tc, ratio, _ok in bad:
+        exact = nc.value / tc.value * 100.0
+        yield Finding(
+            check="table-rates", severity="warning",
+            message=(f"{_where(t)}, {pc.describe()}: '{p}' prints {pc.text}, but the row's '{n}' over "
+                     f"the '{e.total}' row's is {nc.text} / {tc.text} x 100 = "
+                     f"{fmt_value(exact, pc.precision / 10)}; the per cent is the count's share of the "
+                     f"total in {len(good)} of the table's {len(rows)} rows "
+                     f"({'; '.join(x[0].describe() for x in good[:3])}{'; ...' if len(good) > 3 else ''})."),
+            expected=f"{fmt_value(exact, pc.precision / 10)} (any value in {ratio.show(4)})",
+            found=f"{pc.text} (stands for {pc.bounds.show(4)})",
+            interval=f"{nc.text} -> {nc.bounds.show()}; {tc.text} -> {tc.bounds.show()}",
+            locations=_locs(pc, nc, tc),
+        )  # fmt: skip
 
 
 def _rates_along(t: TidyTable, d: Dimension, r: TableRoles) -> Iterator[Finding]:
@@ -485,6 +543,8 @@ def rates_follow_from_their_counts(corpus: Corpus) -> Iterator[Finding]:
     the column is) must meet the rate's interval. A failure is an error when the relation is
     declared, or named and holding in at least three and three in four of the table's rows
     (the scale, 100 or 1,000..., is the one that holds in most rows); a warning when inferred.
+    Also a share of the total: a 'Per cent' beside a 'Number' is the row's count over the
+    total row's, when that holds in at least three rows and three in four (a warning).
     """
     yield from rate_findings(corpus_tables(corpus), _roles(corpus))
 

@@ -34,9 +34,10 @@ Each cell (`TidyCell`)
   readings differ (the cell's own printed decimals): the rules prove errors with it, so a
   column that really mixes precisions never fails. Values printed with many decimals
   (47.12683045) are effectively exact. Counts are exact unless their column is rounded: a
-  count column whose values are all multiples of 5 (or 10), six or more of them, is rounded
-  to 5 (or 10), and a count with trailing zeros may be rounded to them (86,000) unless its
-  column prints to the unit (most of its four or more counts are not whole hundreds).
+  count column whose values are all multiples of 5 (or 10), three or more of them, is rounded
+  to 5 (or 10) (the wider intervals are the safe reading), and a count with trailing zeros
+  may be rounded to them (86,000) unless its column prints to the unit (most of its four or
+  more counts are not whole hundreds).
 - unit: 'percent' ('%', '(%)', 'per cent', 'percentage', 'proportion', a 'rate' without 'per
   N'), 'rate' ('per 1,000': `per` says 1000), 'GBP' ('£', 'GBP', 'pound'), 'count' ('number',
   'count', 'headcount', 'num_', 'sample size', 'population', ..., or a column of whole numbers
@@ -528,7 +529,7 @@ def tidy_table(table: Table, doc: Document | None = None,
 
     def rounded_to(k: tuple) -> int:  # type: ignore[type-arg]
         vals = [v for v in col_vals[k] if v]
-        if len(vals) < 6 or not all(float(v).is_integer() for v in vals):
+        if len(vals) < 3 or not all(float(v).is_integer() for v in vals):
             return 1
         for base in (10, 5):
             if all(int(v) % base == 0 for v in vals):
