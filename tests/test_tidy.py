@@ -165,6 +165,7 @@ def test_typeset_table_cells_keep_their_own_precision_and_line() -> None:
     assert (boys.decimals, girls.decimals) == (0, 1)
     assert (boys.unit, n.unit, n.value) == ("percent", "count", 1467)
     assert (boys.location.document, boys.location.line) == ("spec.txt", 4)
+    assert t.at(4, 2) is boys and t.at(4, 0) is None
     assert t.total_label("Group") == "All pupils"
 
 

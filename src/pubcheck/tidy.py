@@ -66,6 +66,7 @@ Query API
     t.series(cell)                                # the cell along the period dimension, in order
     t.total_label("column 1")                     # 'Total' (or None)
     t.groups("column 2")                          # cells grouped by every other label
+    t.at(fig.line, fig.col_index)                 # the cell an extracted Figure stands in
 Label matching ignores case, spacing and unit suffixes.
 """
 
@@ -381,6 +382,11 @@ class TidyTable:
         if d is not None and d.is_period:
             return sorted(out, key=lambda c: period_sort_key(period_of(c.label(dim) or "") or ""))
         return out
+
+    def at(self, line: int, col: int) -> TidyCell | None:
+        """The cell at a document line and tab-separated column (an extracted Figure's
+        `line` and `col_index`)."""
+        return next((c for c in self.cells if c.line == line and c.col == col), None)
 
     def groups(self, name: str) -> list[tuple[tuple[tuple[str, str], ...], dict[str, TidyCell]]]:
         """Cells grouped by every label but `name`'s: [(other labels, {label of `name`: cell})],
