@@ -531,8 +531,10 @@ TABLE_RULES = [
     # 2020 Total 721 against its parts 401 + 420 = 821: the parts exceed it (and 721/1602 is
     # no longer 51.2 per cent: table-rates reports that too).
     ("table-totals", "error", {"total": "721"}, "D5"),
-    # 2020 Alcohol shares 66 + 27 + 10 = 103: [101.5, 104.5) misses 100 by 1.5 points.
-    ("table-shares", "error", {"alcohol_success": "66"}, "F6"),
+    # 2020 Alcohol shares 66 + 27 + 10 = 103: [101.5, 104.5) misses 100 by 1.5 points (a warning);
+    # 67 + 27 + 10 = 104 misses it by 2.5, more than separate estimation explains (an error).
+    ("table-shares", "warning", {"alcohol_success": "66"}, "F6"),
+    ("table-shares", "error", {"alcohol_success": "67"}, "F6"),
     # 2020 Drugs: 420/841 = 49.94, printed 56.0 ([55.95, 56.05)).
     ("table-rates", "error", {"drugs_rate": "56"}, "E7"),
 ]

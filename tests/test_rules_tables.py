@@ -50,8 +50,9 @@ SHARES = """\
     ("33.713,44.433,21.854", None),       # 100.000
     ("33.713,44.433,21.855", None),       # 100.001: [99.9995, 100.0025) reaches 100
     ("33.713,44.433,21.856", "warning"),  # 100.002: [100.0005, 100.0035) misses 100 by 0.0005
-    ("33.713,44.433,22.454", "warning"),  # 100.600: misses by 0.5985, within a point
-    ("33.713,47.433,21.854", "error"),    # 103.000: misses by 2.9985, beyond a point
+    ("33.713,44.433,22.454", "warning"),  # 100.600: misses by 0.5985, within two points
+    ("33.713,45.633,21.854", "warning"),  # 101.800: misses by 1.7985, within two points
+    ("33.713,47.433,21.854", "error"),    # 103.000: misses by 2.9985, beyond two points
     ("33.713,41.433,21.854", "error"),    # 97.000
 ])  # fmt: skip
 def test_shares_of_one_whole_sum_to_100(tmp_path: Path, row: str, severity: str | None) -> None:
@@ -85,7 +86,10 @@ def test_shares_in_a_typeset_table_use_each_cell_s_own_rounding(tmp_path: Path) 
     assert found(check(tmp_path), "table-shares") == []
     (tmp_path / "ok.txt").write_text(doc + "\nAll\t46\t31\t26\n", encoding="utf-8")  # 103: [101.5, 104.5)
     fs = found(check(tmp_path), "table-shares")
-    assert [(f.severity, f.locations[0].line) for f in fs] == [("error", 8)]
+    assert [(f.severity, f.locations[0].line) for f in fs] == [("warning", 8)]  # 1.5 points beyond
+    (tmp_path / "ok.txt").write_text(doc + "\nAll\t47\t31\t26\n", encoding="utf-8")  # 104: [102.5, 105.5)
+    fs = found(check(tmp_path), "table-shares")
+    assert [(f.severity, f.locations[0].line) for f in fs] == [("error", 8)]  # 2.5 points beyond
 
 
 # --------------------------------------------------------------------------- table-totals
@@ -301,9 +305,9 @@ def test_declared_partition_is_checked_from_one_row() -> None:
     text = b'"Year","Yes (%)","No (%)"\n"2020",40,{no}\n'
     # 40 + 61 = 101 stands for [100, 102): reaches 100
     assert list(share_findings(_tables(text.replace(b"{no}", b"61"), roles), roles)) == []
-    # 40 + 63 = 103 stands for [102, 104): two points beyond
-    assert [f.severity for f in share_findings(_tables(text.replace(b"{no}", b"63"), roles), roles)] == ["error"]
-    assert list(share_findings(_tables(text.replace(b"{no}", b"63"), {}), {})) == []
+    # 40 + 64 = 104 stands for [103, 105): three points beyond
+    assert [f.severity for f in share_findings(_tables(text.replace(b"{no}", b"64"), roles), roles)] == ["error"]
+    assert list(share_findings(_tables(text.replace(b"{no}", b"64"), {}), {})) == []
 
 
 def test_declared_rate_is_checked_from_one_row() -> None:
@@ -380,3 +384,15 @@ def test_per_cent_is_the_count_s_share_of_the_total(tmp_path: Path, lone: str, s
     assert [(f.severity, f.locations[0].cell) for f in fs] == ([(severity, "C3")] if severity else [])
     # the 100 of the total row is the whole of the shares, not a rate outside its parts' range
     assert [f for f in r.findings if f.severity == "error"] == []
+
+
+def test_steady_rates_adding_to_about_100_prove_no_error(tmp_path: Path) -> None:
+    # Three whole-number rates that barely move add to 99..101 in four years and to 105 in
+    # the fifth: 3.5 points beyond rounding, but the parts move by at most 2 points where
+    # they hold (less than twice the sum's width of 3), so this may be three separate rates
+    # that happen to add to about 100: a warning, not an error.
+    table = '"Year","Agree X (%)","Agree Y (%)","Agree Z (%)"\n' + "".join(
+        f'"{y}",{a},{b},{c}\n' for y, a, b, c in
+        [(2019, 40, 35, 25), (2020, 41, 34, 25), (2021, 40, 36, 25), (2022, 40, 35, 24), (2023, 44, 35, 26)])  # fmt: skip
+    fs = found(run(tmp_path, steady=table), "table-shares")
+    assert [(f.severity, f.locations[0].cell) for f in fs] == [("warning", "B6")]
