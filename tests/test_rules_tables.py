@@ -396,3 +396,15 @@ def test_steady_rates_adding_to_about_100_prove_no_error(tmp_path: Path) -> None
         [(2019, 40, 35, 25), (2020, 41, 34, 25), (2021, 40, 36, 25), (2022, 40, 35, 24), (2023, 44, 35, 26)])  # fmt: skip
     fs = found(run(tmp_path, steady=table), "table-shares")
     assert [(f.severity, f.locations[0].cell) for f in fs] == [("warning", "B6")]
+
+
+def test_a_total_the_labels_do_not_name(tmp_path: Path) -> None:
+    # The United Kingdom is the sum of its countries in every year but 2022 (exact counts):
+    # 2022: 5,210 + 301 + 512 + 190 = 6,213, printed 6,313.
+    rows = [(2018, 5012, 290, 497, 181), (2019, 5077, 293, 501, 183), (2020, 5121, 296, 505, 186),
+            (2021, 5170, 299, 509, 188), (2022, 5210, 301, 512, 190)]  # fmt: skip
+    table = '"Year","England","Wales","Scotland","Northern Ireland","United Kingdom"\n' + "".join(
+        f'"{y}",{a},{b},{c},{d},{a + b + c + d + (100 if y == 2022 else 0)}\n' for y, a, b, c, d in rows)
+    fs = found(run(tmp_path, uk=table), "table-outlier")
+    assert [(f.severity, f.locations[0].cell) for f in fs] == [("warning", "F6")]
+    assert "the sum of the others" in fs[0].message
