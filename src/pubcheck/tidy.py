@@ -53,7 +53,8 @@ Each cell (`TidyCell`)
 Totals: a dimension's total label is 'Total', 'All', 'Overall', 'All <noun>' ('All pupils',
 'All backgrounds', but not 'All other pupils'), 'Both sexes', 'Persons', or one declared in
 `TableRoles.totals`. Geographic aggregates ('United Kingdom' over its countries) are totals
-only when declared: the table alone does not say whether they are sums.
+only when declared: their name does not say whether they are sums (where the figures show
+it, rules_tables' table-outlier finds the row where the sum breaks).
 
 Query API
     tables = tidy_document(doc)                   # every table of a Document with figures
