@@ -13,6 +13,7 @@ EXPECTED = {
     "table-identity", "base-mismatch", "count-percentage", "inverse-rate", "prose-table",
     "cross-document", "verbal-quantifier", "missing-bounds", "unit-mismatch", "untraced",
     "change-arithmetic", "change-direction", "ratio-arithmetic", "gap-arithmetic",
+    "table-shares", "table-totals", "table-rates", "table-outlier",
 }  # fmt: skip
 
 
@@ -37,7 +38,8 @@ def test_registry_order_is_the_documented_order() -> None:
     """`pubcheck rules` and the JUnit suites list the rules in registration order."""
     assert list(REGISTRY) == ["table-identity", "base-mismatch", "count-percentage", "inverse-rate", "prose-table",
                               "cross-document", "verbal-quantifier", "missing-bounds", "unit-mismatch", "untraced",
-                              "change-arithmetic", "change-direction", "ratio-arithmetic", "gap-arithmetic"]
+                              "change-arithmetic", "change-direction", "ratio-arithmetic", "gap-arithmetic",
+                              "table-shares", "table-totals", "table-rates", "table-outlier"]
 
 
 def test_every_rule_module_is_listed_in_rule_modules() -> None:

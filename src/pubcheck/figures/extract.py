@@ -67,7 +67,7 @@ def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
     tables = find_tables(doc.lines)
     by_line: dict[int, Table] = {}
     for t in tables:
-        rows = ([t.header] if t.header else []) + t.rows
+        rows = t.header_rows + t.rows
         for r in rows:
             by_line[r.lineno] = t
     footnotes: dict[str, int] = {}

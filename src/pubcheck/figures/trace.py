@@ -29,8 +29,8 @@ from pubcheck.figures.keys import (
     find_mentions,
     is_total_label,
 )
-from pubcheck.figures.numbers import decimals_step, parse_number
 from pubcheck.figures.periods import find_periods, same_period
+from pubcheck.figures.tidy import TidyTable
 from pubcheck.model import Interval, Location
 
 # ----------------------------------------------------------------------------- the table protocol
@@ -76,89 +76,18 @@ class TTable:
         return self.index.get(tuple(sorted(labels.items())))
 
 
-PERCENT_HEAD = re.compile(r"\(%\)|%|per ?cent|percentage|proportion|\brate\b|_rate\b", re.I)
-GBP_HEAD = re.compile(r"\(£\)|£|\bGBP\b|earnings|pay\b|income", re.I)
-NUMBER = re.compile(r"^\s*-?\d{1,3}(?:,?\d{3})*(?:\.\d+)?\s*$")
-
-
-def _is_num(s: str) -> bool:
-    return bool(NUMBER.match(s))
-
-
-def table_from_rows(tid: str, document: str, rows: list[tuple[int, list[str]]], place, vocab: Vocabulary,
-                    period_hint: str | None = None) -> TTable | None:  # type: ignore[no-untyped-def]  # fmt: skip
-    """A wide table from its rows (line number, cells): leading rows whose value cells are not
-    numbers are header levels (a blank header cell takes the label to its left); leading
-    columns that hold no numbers are row labels (a blank one takes the label above)."""
-    if len(rows) < 2:
-        return None
-    width = max(len(r) for _, r in rows)
-    grid = [(ln, r + [""] * (width - len(r))) for ln, r in rows]
-    nhead = 0
-    while nhead < len(grid) and not any(_is_num(c) for c in grid[nhead][1]):
-        nhead += 1
-    if nhead == 0 or nhead >= len(grid):
-        return None
-    data = grid[nhead:]
-    nlab = 0
-    while nlab < width and all(not _is_num(r[nlab]) or label_period(r[nlab]) for _, r in data):
-        nlab += 1
-    if nlab == 0 or nlab >= width:
-        return None
-    heads = [r for _, r in grid[:nhead]]
-    for h in heads:  # spanning labels
-        last = ""
-        for j in range(nlab, width):
-            if h[j].strip():
-                last = h[j].strip()
-            else:
-                h[j] = last
-    dims: list[TDim] = []
-    # row-label dimensions, named by the corner cells
-    for j in range(nlab):
-        name = next((heads[k][j].strip() for k in range(nhead - 1, -1, -1) if heads[k][j].strip()), "")
-        dims.append(TDim(name, []))
-    # column dimensions: one per header level that varies across the value columns
-    col_levels = [k for k in range(nhead) if len({heads[k][j] for j in range(nlab, width)}) > 1]
-    if not col_levels:
-        col_levels = [nhead - 1]
-    for k in col_levels:
-        prev = heads[k - 1][nlab] if k > 0 and len({heads[k - 1][j] for j in range(nlab, width)}) == 1 else ""
-        dims.append(TDim(prev, []))
-    # period dimension?
-    cells: list[TCell] = []
-    decimals: dict[int, int] = {}
-    for _ln, r in data:
-        for j in range(nlab, width):
-            if _is_num(r[j]):
-                # a machine-written column drops trailing zeros: 0.2 beside 0.17 is 0.20
-                decimals[j] = max(decimals.get(j, 0), parse_number(r[j].replace(",", ""))[1])
-    last_labels = [""] * nlab
-    for ln, r in data:
-        labs = []
-        for j in range(nlab):
-            v = r[j].strip() or last_labels[j]
-            last_labels[j] = v
-            labs.append(v)
-        for j in range(nlab, width):
-            t = r[j].strip()
-            if not _is_num(t):
-                continue
-            value, _d = parse_number(t.replace(",", ""))
-            labels = {i: labs[i] for i in range(nlab)}
-            for n, k in enumerate(col_levels):
-                labels[nlab + n] = heads[k][j].strip()
-            head_text = " ".join(heads[k][j] for k in range(nhead)) + " " + " ".join(d.name for d in dims)
-            unit = "percent" if PERCENT_HEAD.search(head_text) else "GBP" if GBP_HEAD.search(head_text) else (
-                "number" if decimals.get(j, 0) else "count")
-            cells.append(TCell(value, t, decimals_step(decimals.get(j, 0)), unit, labels, place(ln, j)))
-    for c in cells:
-        for i, lab in c.labels.items():
-            if lab not in dims[i].labels:
-                dims[i].labels.append(lab)
+def from_tidy(t: TidyTable, vocab: Vocabulary, period_hint: str | None = None) -> TTable:
+    """The tracer's view of a table read by the table model (figures/tidy.py): its dimensions
+    with the vocabulary each one's labels read as, and its cells by label. A cell's interval
+    is its column's precision (a machine-written '0.2' beside '0.17' is 0.20)."""
+    names = list(t.dimension_names())
+    dims = [TDim(d.name, list(d.labels), d.is_period) for d in t.dimensions]
+    cells = []
+    for c in t.cells:
+        labels = {names.index(d): lab for d, lab in c.labels if d in names}
+        unit = c.unit if c.unit in ("percent", "GBP", "count") else "number"
+        cells.append(TCell(c.value, c.text, c.precision, unit, labels, c.location))
     for d in dims:
-        if d.labels and all(label_period(lab) for lab in d.labels):
-            d.is_period = True
         for lab in d.labels:
             d.readings[lab] = vocab.canonical(lab)
         d.vdims = {vd for rs in d.readings.values() for vd, _ in rs}
@@ -168,10 +97,10 @@ def table_from_rows(tid: str, document: str, rows: list[tuple[int, list[str]]], 
             d.vdims &= named
             d.readings = {lab: [r for r in rs if r[0] in named] for lab, rs in d.readings.items()}
     _settle_shared_dims(dims)
-    t = TTable(tid, document, dims, cells, period_hint)
+    out = TTable(t.id, t.document, dims, cells, period_hint)
     for c in cells:
-        t.index[tuple(sorted(c.labels.items()))] = c
-    return t
+        out.index[tuple(sorted(c.labels.items()))] = c
+    return out
 
 
 def _settle_shared_dims(dims: list[TDim]) -> None:

@@ -42,6 +42,7 @@ RULE_MODULES = (
     "pubcheck.publication.rules.units",  # unit-mismatch
     "pubcheck.publication.rules.trace",  # untraced
     "pubcheck.publication.rules.statements",  # change-arithmetic, change-direction, ratio-arithmetic, gap-arithmetic
+    "pubcheck.publication.rules.table_checks",  # table-shares, table-totals, table-rates, table-outlier
 )
 
 

@@ -28,20 +28,20 @@ from pubcheck.figures.keys import (
 )
 from pubcheck.figures.numbers import fmt_value
 from pubcheck.figures.periods import end_year, start_year
-from pubcheck.figures.tables import find_tables
+from pubcheck.figures.tidy import tidy_document
 from pubcheck.figures.trace import (
     Context,
     TCell,
     Trace,
     TTable,
+    from_tidy,
     label_hits,
     label_period,
     measure_words,
     period_of_name,
-    table_from_rows,
     trace,
 )
-from pubcheck.model import Figure, Finding, Interval, Location
+from pubcheck.model import Figure, Finding, Interval
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".ods")
 NARROWED = "its subject is narrowed by"
@@ -98,19 +98,8 @@ def publication_groups(paths: Iterable[str], declared: dict[str, list[str]] | No
 
 
 def tables_of(doc: Document, vocab: Vocabulary) -> list[TTable]:
-    out = []
     hint = period_of_name(Path(doc.path).stem)
-    for n, tb in enumerate(find_tables(doc.lines)):
-        rows = [(r.lineno, [c.text for c in r.cells]) for r in ([tb.header] if tb.header else []) + tb.rows]
-
-        def place(ln: int, j: int, d: Document = doc) -> Location:
-            return d.place(Location(d.path, ln, d.lines[ln - 1].strip()), j)
-
-        tid = Path(doc.path).name + (f" ({tb.caption})" if tb.caption and n else "")
-        t = table_from_rows(tid, doc.path, rows, place, vocab, hint)
-        if t is not None:
-            out.append(t)
-    return out
+    return [from_tidy(t, vocab, hint) for t in tidy_document(doc)]
 
 
 # ----------------------------------------------------------------------------- which figures
