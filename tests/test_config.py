@@ -85,3 +85,31 @@ def test_quantifier_bands_are_the_teams(tmp_path: Path) -> None:
     (tmp_path / "pubcheck.toml").write_text("[quantifiers.qualifiers.under]\nbelow = 2.0\n", encoding="utf-8")
     found = [f for f in check(tmp_path).findings if f.check == "verbal-quantifier"]
     assert len(found) == 1 and found[0].severity == "error"
+
+
+RATES = '''"year","school_type","headcount","perm_excl","excl_share"
+"201617","All schools","100000","200","{share}"
+"201617","secondary","40000","150","0.38"
+"201617","primary","60000","50","0.08"
+"201516","All schools","98000","190","0.19"
+"201516","secondary","39000","140","0.36"
+"201516","primary","59000","50","0.08"
+'''
+
+
+def test_declared_table_roles_reach_the_table_rules(tmp_path: Path) -> None:
+    # 'excl_share' names no count columns: the relation is only inferred from the other rows (a
+    # warning); declared in pubcheck.toml it is the publisher's definition (an error)
+    (tmp_path / "exclusions.csv").write_text(RATES.format(share="0.29"), encoding="utf-8")
+    assert [f.severity for f in check(tmp_path).findings if f.check == "table-rates"] == ["warning"]
+    (tmp_path / "pubcheck.toml").write_text("""
+[[table]]
+file = "exclusions*.csv"
+totals = { school_type = "All schools" }
+rates = [{ rate = "excl_share", numerator = "perm_excl", denominator = "headcount", per = 100 }]
+""", encoding="utf-8")
+    found = [f for f in check(tmp_path).findings if f.check == "table-rates"]
+    assert len(found) == 1 and found[0].severity == "error" and "0.29" in found[0].message
+    cfg = load_config(tmp_path)
+    assert cfg.roles_for(str(tmp_path / "exclusions.csv"))["totals"] == {"school_type": "All schools"}
+    assert cfg.roles_for(str(tmp_path / "other.csv")) is None

@@ -15,7 +15,8 @@ configuration adds what only its team knows:
 
     [[table]]                       # roles of a table's columns and rows
     file = "exclusions*.csv"        # a file name or glob
-    totals = ["All schools"]        # labels that are the total of their dimension
+    totals = { school_type = "All schools" }   # a dimension's total label
+    partitions = ["Occupation"]     # dimensions whose labels are shares of one whole
     rates = [{ rate = "perm_excl_rate", numerator = "perm_excl", denominator = "headcount", per = 100 }]
 
     [qualifiers.dimension.tenure]   # breakdowns, in the format of checks/qualifiers.toml
@@ -54,12 +55,21 @@ class RateRole:
 
 @dataclass(frozen=True)
 class TableRoles:
+    """Roles of the columns and rows of the tables a glob names: `totals` maps a dimension (a
+    column or corner header) to the label that is the total of its others; `partitions` names
+    dimensions whose labels are shares of one whole; `rates` re-derive from two count columns."""
+
     file: str  # a file name or glob
-    totals: tuple[str, ...] = ()
+    totals: tuple[tuple[str, str], ...] = ()
+    partitions: tuple[str, ...] = ()
     rates: tuple[RateRole, ...] = ()
 
     def applies(self, path: str) -> bool:
         return fnmatch.fnmatch(Path(path).name, self.file)
+
+    def mapping(self) -> dict[str, Any]:
+        return {"totals": dict(self.totals), "partitions": list(self.partitions),
+                "rates": [vars(r) for r in self.rates]}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,8 +90,19 @@ class Config:
         """The general linking rules (table patterns) and the registry's."""
         return (str(checks_path("linking.toml")), *map(str, self.linking))
 
-    def roles_for(self, path: str) -> list[TableRoles]:
-        return [t for t in self.tables if t.applies(path)]
+    def roles_for(self, path: str) -> dict[str, Any] | None:
+        """The declared roles of a table file, merged over every [[table]] whose glob names it
+        (the shape figures.tidy.TableRoles.from_mapping reads), or None."""
+        found = [t for t in self.tables if t.applies(path)]
+        if not found:
+            return None
+        out: dict[str, Any] = {"totals": {}, "partitions": [], "rates": []}
+        for t in found:
+            m = t.mapping()
+            out["totals"].update(m["totals"])
+            out["partitions"] += m["partitions"]
+            out["rates"] += m["rates"]
+        return out
 
     def describe(self) -> str:
         return f"{self.path}" if self.path else "no pubcheck.toml (general rules only)"
@@ -137,7 +158,7 @@ def load_config(target: Path, explicit: Path | None = None) -> Config:
     tables = []
     for i, t in enumerate(data.get("table", [])):
         where = f"[[table]] #{i + 1}"
-        _only(path, where, t, {"file", "totals", "rates"})
+        _only(path, where, t, {"file", "totals", "partitions", "rates"})
         if not isinstance(t.get("file"), str):
             raise InputError(f"{path}: {where} needs file = \"name or glob\"")
         rates = []
@@ -148,7 +169,15 @@ def load_config(target: Path, explicit: Path | None = None) -> Config:
             except KeyError as exc:
                 raise InputError(f"{path}: {where} rates[{j}] needs {exc.args[0]}") from exc
             rates.append(role)
-        tables.append(TableRoles(t["file"], tuple(str(x) for x in t.get("totals", [])), tuple(rates)))
+        totals = t.get("totals", {})
+        if not isinstance(totals, dict):
+            raise InputError(f"{path}: {where} totals must be a table of dimension = \"total label\" "
+                             f"(e.g. totals = {{ school_type = \"Total\" }})")  # fmt: skip
+        parts = t.get("partitions", [])
+        if not isinstance(parts, list):
+            raise InputError(f"{path}: {where} partitions must be a list of dimension names")
+        tables.append(TableRoles(t["file"], tuple((str(k), str(v)) for k, v in totals.items()),
+                                 tuple(str(x) for x in parts), tuple(rates)))  # fmt: skip
     quals = data.get("qualifiers", {})
     _only(path, "[qualifiers]", quals, {"dimension"})
     quants = data.get("quantifiers", {})

@@ -328,6 +328,7 @@ class TidyTable:
     long: bool = False  # one record per row (a value column and dimension columns)
     machine: bool = False  # machine-written (CSV, XLSX, ODS): precision from the column
     source: Table | None = field(default=None, repr=False)  # the tab-separated table it reads
+    roles: TableRoles | None = field(default=None, repr=False)  # what its publisher declared
 
     def dimension_names(self) -> tuple[str, ...]:
         return tuple(d.name for d in self.dimensions)
@@ -609,7 +610,7 @@ def tidy_table(table: Table, doc: Document | None = None,
         if not is_period and PERIOD_HEADER.search(dname) and any(pers):
             is_period = sum(1 for p in pers if p) >= 0.5 * len(labs)
         dims.append(Dimension(dname, dim_axis[dname], tuple(labs), total, is_period))
-    tt = TidyTable(table.id, table.caption, doc.path if doc else "", tuple(dims), (), long, machine, table)
+    tt = TidyTable(table.id, table.caption, doc.path if doc else "", tuple(dims), (), long, machine, table, r)
     pdims = sorted((d for d in dims if d.is_period), key=lambda d: -len(d.labels))
     if pdims:
         cells = [replace(c, period=next((period_of(c.label(d.name) or "") for d in pdims

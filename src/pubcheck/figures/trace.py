@@ -43,6 +43,7 @@ class TDim:
     is_period: bool = False
     readings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # label -> vocab readings
     vdims: set[str] = field(default_factory=set)  # vocabulary dimensions its labels belong to
+    total: str | None = None  # the label that totals the others (named, or declared in pubcheck.toml)
 
 
 @dataclass
@@ -81,7 +82,7 @@ def from_tidy(t: TidyTable, vocab: Vocabulary, period_hint: str | None = None) -
     with the vocabulary each one's labels read as, and its cells by label. A cell's interval
     is its column's precision (a machine-written '0.2' beside '0.17' is 0.20)."""
     names = list(t.dimension_names())
-    dims = [TDim(d.name, list(d.labels), d.is_period) for d in t.dimensions]
+    dims = [TDim(d.name, list(d.labels), d.is_period, total=d.total) for d in t.dimensions]
     cells = []
     for c in t.cells:
         labels = {names.index(d): lab for d, lab in c.labels if d in names}
@@ -413,7 +414,8 @@ def trace(ctx: Context, tables: list[TTable], vocab: Vocabulary, universe: set[s
                 ok = False  # the text names a value of this dimension that the table lacks
                 break
             else:
-                totals = [x for x in d.labels if is_total_label(x) or ("all" in {v for _d, v in d.readings.get(x, [])})]
+                totals = [x for x in d.labels if x == d.total or is_total_label(x)
+                          or ("all" in {v for _d, v in d.readings.get(x, [])})]  # fmt: skip
                 if len(d.labels) == 1:
                     lab = d.labels[0]
                 elif len(totals) == 1:

@@ -97,9 +97,9 @@ def publication_groups(paths: Iterable[str], declared: dict[str, list[str]] | No
     return groups
 
 
-def tables_of(doc: Document, vocab: Vocabulary) -> list[TTable]:
+def tables_of(doc: Document, vocab: Vocabulary, roles: dict | None = None) -> list[TTable]:
     hint = period_of_name(Path(doc.path).stem)
-    return [from_tidy(t, vocab, hint) for t in tidy_document(doc)]
+    return [from_tidy(t, vocab, hint) for t in tidy_document(doc, roles=roles)]
 
 
 # ----------------------------------------------------------------------------- which figures
@@ -385,7 +385,9 @@ def _gap_cells(t: TTable, chain: list[Sentence], period: str, vocab: Vocabulary,
 
 
 def pages_from(docs: list[tuple[Document, list[Figure]]], vocab: Vocabulary,
-               declared: dict[str, list[str]] | None = None) -> list[Page]:  # fmt: skip
+               declared: dict[str, list[str]] | None = None, roles=None) -> list[Page]:  # type: ignore[no-untyped-def]  # fmt: skip
+    """Every page with the tables of its publication; `roles(path)` gives a table file's
+    declared roles (pubcheck.toml [[table]])."""
     by_path = {d.path: (d, figs) for d, figs in docs}
     groups = publication_groups(by_path, declared)
     table_cache: dict[str, list[TTable]] = {}
@@ -395,7 +397,7 @@ def pages_from(docs: list[tuple[Document, list[Figure]]], vocab: Vocabulary,
         tables: list[TTable] = []
         for t in tabs:
             if t not in table_cache:
-                table_cache[t] = tables_of(by_path[t][0], vocab)
+                table_cache[t] = tables_of(by_path[t][0], vocab, roles(t) if roles else None)
             tables += table_cache[t]
         passages = read_passages(doc.lines, figs)
         described = publication_measure(doc.lines)

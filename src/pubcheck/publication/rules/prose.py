@@ -36,7 +36,8 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
     from pubcheck.publication.tracing import pages_from, traced_findings
 
     vocab = load_vocabulary(extra=corpus.config.qualifiers)
-    pages = pages_from([(ex.document, ex.figures) for ex in corpus.extractions], vocab, corpus.config.groups)
+    pages = pages_from([(ex.document, ex.figures) for ex in corpus.extractions], vocab, corpus.config.groups,
+                       corpus.config.roles_for)
     yield from traced_findings(pages, vocab)
     in_sentence = stated_in_sentence(corpus, ("change", "difference"))
     for f in corpus.figures:

@@ -13,7 +13,7 @@ Evidence: each finding names the rows where the relation holds in its message, n
 locations (which are the cells that fail).
 
 `table_roles`: what a publisher declares about its tables (tidy.TableRoles documents the
-mapping). The rules read it from `corpus.table_roles` when the configuration loader sets it;
+mapping). The rules read each table's from its pubcheck.toml `[[table]]` entries (config.py);
 the pure functions below take it as an argument.
 """
 
@@ -59,15 +59,15 @@ def corpus_tables(corpus: Corpus) -> list[TidyTable]:
     """Every table of the corpus as a TidyTable (built once per corpus)."""
     cached = getattr(corpus, "_tidy_tables", None)
     if cached is None:
-        roles = TableRoles.from_mapping(getattr(corpus, "table_roles", None))
         cached = [t for ex in corpus.extractions
-                  for t in tidy_document(ex.document, ex.tables, roles)]  # fmt: skip
+                  for t in tidy_document(ex.document, ex.tables, _roles(corpus, ex.document.path))]  # fmt: skip
         corpus._tidy_tables = cached  # type: ignore[attr-defined]
     return cached
 
 
-def _roles(corpus: Corpus) -> TableRoles:
-    return TableRoles.from_mapping(getattr(corpus, "table_roles", None))
+def _roles(corpus: Corpus, path: str | None = None) -> TableRoles:
+    """The roles a pubcheck.toml declares for the table file at `path` ([[table]] entries)."""
+    return TableRoles.from_mapping(corpus.config.roles_for(path) if path else None)
 
 
 def _holds(iv: Interval, target: Interval) -> bool:
@@ -127,8 +127,9 @@ def _systematic(fail: Rest, fails: list[Rest], rows: list[Rest]) -> bool:
 
 def share_findings(tables: Iterable[TidyTable], roles: Mapping | TableRoles | None = None  # type: ignore[type-arg]
                    ) -> Iterator[Finding]:  # fmt: skip
-    r = TableRoles.from_mapping(roles)
+    given = TableRoles.from_mapping(roles)
     for t in tables:
+        r = t.roles if roles is None and t.roles is not None else given
         for d in t.dimensions:
             if not d.is_period:
                 yield from _shares_along(t, d, norm(d.name) in r.partitions)
@@ -226,7 +227,7 @@ def shares_of_a_whole_sum_to_100(corpus: Corpus) -> Iterator[Finding]:
     provided the parts vary from row to row by at least twice the sum's rounding (else the
     rows may be separate rates that happen to add to about 100: a warning).
     """
-    yield from share_findings(corpus_tables(corpus), _roles(corpus))
+    yield from share_findings(corpus_tables(corpus))
 
 
 # --------------------------------------------------------------------------- totals
@@ -234,8 +235,9 @@ def shares_of_a_whole_sum_to_100(corpus: Corpus) -> Iterator[Finding]:
 
 def total_findings(tables: Iterable[TidyTable], roles: Mapping | TableRoles | None = None  # type: ignore[type-arg]
                    ) -> Iterator[Finding]:  # fmt: skip
-    r = TableRoles.from_mapping(roles)
+    given = TableRoles.from_mapping(roles)
     for t in tables:
+        r = t.roles if roles is None and t.roles is not None else given
         rows = [d for d in t.dimensions if d.axis == "row"]
         for d in t.dimensions:
             if d.total is None or d.is_period:
@@ -371,7 +373,7 @@ def parts_sum_to_their_total(corpus: Corpus) -> Iterator[Finding]:
     Tolerance: counts printed exactly are exact; a count column rounded to 5 or 10 (every
     value a multiple) and trailing zeros widen the intervals (tidy.TidyCell.bounds).
     """
-    yield from total_findings(corpus_tables(corpus), _roles(corpus))
+    yield from total_findings(corpus_tables(corpus))
 
 
 # --------------------------------------------------------------------------- rates
@@ -399,8 +401,9 @@ def _denominator(labels: Iterable[str]) -> str | None:
 
 def rate_findings(tables: Iterable[TidyTable], roles: Mapping | TableRoles | None = None  # type: ignore[type-arg]
                   ) -> Iterator[Finding]:  # fmt: skip
-    r = TableRoles.from_mapping(roles)
+    given = TableRoles.from_mapping(roles)
     for t in tables:
+        r = t.roles if roles is None and t.roles is not None else given
         for d in t.dimensions:
             if len(d.labels) >= 3 and not d.is_period:
                 yield from _rates_along(t, d, r)
@@ -566,7 +569,7 @@ def rates_follow_from_their_counts(corpus: Corpus) -> Iterator[Finding]:
     Also a share of the total: a 'Per cent' beside a 'Number' is the row's count over the
     total row's, when that holds in at least three rows and three in four (a warning).
     """
-    yield from rate_findings(corpus_tables(corpus), _roles(corpus))
+    yield from rate_findings(corpus_tables(corpus))
 
 
 # --------------------------------------------------------------------------- outliers
