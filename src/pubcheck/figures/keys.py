@@ -421,7 +421,44 @@ class ChangeSpan:
     edges: bool = False
 
 
-def change_periods(s: Sentence, reference: str | None) -> ChangeSpan:
+BASE_AFTER = re.compile(
+    r"^\W*(?:percentage points?|per ?cent|%)?\s*(?:increase|decrease|rise|fall|drop|change)?\s*"
+    r"(?:in relation to|relative to|since|compared (?:with|to)|from|than(?: in)?|on)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def change_periods(s: Sentence, reference: str | None, offset: int | None = None,
+                   end: int | None = None) -> ChangeSpan:  # fmt: skip
+    """The periods of the change at [offset, end): its own base when one is cued beside it
+    ('a 0.5 percentage point increase in relation to January 2010 until December 2010 and a
+    rise of 2.1 percentage points since 2000': each change has its own start), else those of
+    its sentence (see `sentence_change_periods`)."""
+    if offset is not None and end is not None:
+        clause, c0 = _clause(s.text, offset, end)
+        for p in find_periods(s.text):
+            if c0 <= p.start < c0 + len(clause) and p.start >= end and BASE_AFTER.search(s.text[end : p.start]):
+                current = _current_period(s, reference)
+                return ChangeSpan(p.norm, current)
+        figures_in_clause = [o for o in s.offsets if c0 <= o < c0 + len(clause)]
+        changes = [o for f, o in zip(s.figures, s.offsets, strict=True) if f.kind == "change"]
+        if len(changes) > 1 and len(figures_in_clause) < len(s.offsets):
+            return ChangeSpan(None, None)  # several changes, their bases not told apart
+    return sentence_change_periods(s, reference)
+
+
+def _current_period(s: Sentence, reference: str | None) -> str | None:
+    """The period a sentence (or the sentences it continues) reports, not a comparison base."""
+    x: Sentence | None = s
+    while x is not None:
+        own = [norm for _a, _b, norm, is_base in _periods(x.text) if not is_base]
+        if own:
+            return own[0] if len(set(own)) == 1 else None
+        x = x.antecedent
+    return reference
+
+
+def sentence_change_periods(s: Sentence, reference: str | None) -> ChangeSpan:
     """The periods a change statement spans: 'Between the 3 years to 2016 and the 3 years
     to 2024', 'up from 0.17% in 2015/16' (to the publication's period), 'over the last 10
     years', 'since 2014', 'from a year earlier'; else the periods of the sentences it
