@@ -14,7 +14,7 @@ PUBLISHED = ROOT / "published"
 
 
 def plant_copy(tmp_path: Path, filename: str, lineno: int, old: str, new: str) -> Path:
-    """Copy published/*.txt and manifest.json into `tmp_path` (unless already there, so
+    """Copy published/*.txt, manifest.json and pubcheck.toml into `tmp_path` (unless already there, so
     several plants can be combined), then replace the one occurrence of `old` with `new`
     on 1-based line `lineno` of `filename`. Returns `tmp_path`.
 
@@ -22,7 +22,7 @@ def plant_copy(tmp_path: Path, filename: str, lineno: int, old: str, new: str) -
     documents are also grep -n's. `old` must occur exactly once on that line: a plant
     that changes nothing, or the wrong figure, fails here instead of passing silently.
     """
-    for src in [*sorted(PUBLISHED.glob("*.txt")), PUBLISHED / "manifest.json"]:
+    for src in [*sorted(PUBLISHED.glob("*.txt")), PUBLISHED / "manifest.json", PUBLISHED / "pubcheck.toml"]:
         dst = tmp_path / src.name
         if not dst.exists():
             shutil.copyfile(src, dst)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pubcheck.limits import DEFAULT, GIB, MIB, InputLimit, from_config, from_pairs, from_table
+from pubcheck.config import load_config
+from pubcheck.limits import DEFAULT, GIB, MIB, InputLimit, from_pairs, from_table
 from pubcheck.model import InputError
 
 
@@ -28,10 +29,11 @@ def test_bad_pairs_are_input_errors_naming_the_pair(pair: str, needle: str) -> N
 
 def test_pubcheck_toml_limits_are_read_and_checked(tmp_path: Path) -> None:
     (tmp_path / "pubcheck.toml").write_text('[limits]\npages = 5\nmemory = "1G"\n')
-    assert (from_config(tmp_path).pages, from_config(tmp_path).memory) == (5, GIB)
+    assert (load_config(tmp_path).limits.pages, load_config(tmp_path).limits.memory) == (5, GIB)
+    assert load_config(tmp_path.parent).limits == DEFAULT
     (tmp_path / "pubcheck.toml").write_text("[limits]\npages = 0\n")
     with pytest.raises(InputError, match=r"pubcheck.toml \[limits\] pages"):
-        from_config(tmp_path)
+        load_config(tmp_path)
     with pytest.raises(InputError, match="must be a table"):
         from_table([1], "x.toml")
 

@@ -3,7 +3,7 @@ broken file is stopped with a clear `input-limit` finding instead of hanging or 
 
 The defaults sit far above the largest real statistical publications (hundreds of pages, a few
 MB of text, tables of some hundred thousand cells); every one can be changed with
-`--limit NAME=VALUE` on the command line or in `pubcheck.toml`:
+`--limit NAME=VALUE` on the command line or in `pubcheck.toml` (read by pubcheck.config):
 
     [limits]
     pages = 2000
@@ -19,9 +19,7 @@ Layer: the lowest (with model and paths); every stage may import it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 from typing import Any
 
 from pubcheck.model import InputError
@@ -131,23 +129,6 @@ def from_table(table: Any, where: str, base: Limits = DEFAULT) -> Limits:
     changes = {str(k).replace("-", "_"): parse_value(str(k).replace("-", "_"), v, f"{where} [limits] {k}")
                for k, v in table.items()}  # fmt: skip
     return replace(base, **changes)
-
-
-def from_config(target: Path, base: Limits = DEFAULT) -> Limits:
-    """The [limits] of `pubcheck.toml` in the checked folder (or beside the checked file), if any.
-
-    Hook: the configuration loader (pubcheck.config, issue 9) reads pubcheck.toml as a whole;
-    when it is on main, its Config carries `limits` (from_table over its [limits]) and this
-    function goes."""
-    folder = target if target.is_dir() else target.parent
-    path = folder / "pubcheck.toml"
-    if not path.is_file():
-        return base
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as TOML ({exc})") from exc
-    return from_table(data["limits"], str(path), base) if "limits" in data else base
 
 
 def help_text() -> str:

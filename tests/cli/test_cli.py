@@ -54,6 +54,7 @@ def copy_published(dest: Path, *, manifest: bool = True) -> Path:
         shutil.copyfile(PUBLISHED / name, dest / name)
     if manifest:
         shutil.copyfile(PUBLISHED / "manifest.json", dest / "manifest.json")
+    shutil.copyfile(PUBLISHED / "pubcheck.toml", dest / "pubcheck.toml")  # their registry
     return dest
 
 
@@ -465,6 +466,7 @@ UNHAPPY = (
 
 def _unhappy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "doc.txt").write_text(UNHAPPY, encoding="utf-8")
+    shutil.copyfile(PUBLISHED / "pubcheck.toml", tmp_path / "pubcheck.toml")  # a draft of the framework
     monkeypatch.chdir(tmp_path)
     return tmp_path / "doc.txt"
 

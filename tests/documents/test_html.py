@@ -65,6 +65,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
         shutil.copy(PUBLISHED / name, text_dir / name)
         page = render((PUBLISHED / name).read_text(encoding="utf-8"), name)
         (html_dir / name.replace(".txt", ".html")).write_text(page, encoding="utf-8")
+    for d in (text_dir, html_dir):
+        shutil.copy(PUBLISHED / "pubcheck.toml", d / "pubcheck.toml")  # the framework's registry
     return check(text_dir), check(html_dir), html_dir
 
 

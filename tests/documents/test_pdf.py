@@ -93,6 +93,8 @@ def corpus(tmp_path_factory) -> dict:  # type: ignore[no-untyped-def]
         (root / "txt" / name).write_text(text, encoding="utf-8")
         data, pages[name] = render(text.splitlines())
         (root / "pdf" / name.replace(".txt", ".pdf")).write_bytes(data)
+    for d in ("pdf", "txt"):  # the framework's registry
+        (root / d / "pubcheck.toml").write_bytes((published_dir() / "pubcheck.toml").read_bytes())
     return {"root": root, "pages": pages, "pdf": check(root / "pdf"), "txt": check(root / "txt")}
 
 

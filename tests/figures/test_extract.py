@@ -12,6 +12,7 @@ from pubcheck.cli import main
 from pubcheck.documents.load import Document, sha256_bytes
 from pubcheck.figures.extract import extract, sentence_spans
 from pubcheck.figures.lexer import lex_line
+from pubcheck.figures.link import rules_for
 from pubcheck.figures.tables import Cell, find_tables, split_cells
 from pubcheck.model import Figure
 
@@ -368,6 +369,42 @@ def test_table_whose_first_row_is_numeric_has_no_header() -> None:
     assert len(t.rows) == 2
 
 
+def test_several_header_rows_with_spanning_labels() -> None:
+    lines = ["Table 2. Activity by sex", "Year\tMen\t\tWomen\t", "\tLower (%)\tHigher (%)\tLower (%)\tHigher (%)",
+             "2024\t80\t90\t70\t85", "2023\t81\t91\t71\t86"]  # fmt: skip
+    (t,) = find_tables(lines)
+    assert [r.lineno for r in t.header_rows] == [2, 3]
+    assert t.header is t.header_rows[0]
+    assert [r.label for r in t.rows] == ["2024", "2023"]
+    assert [t.column_label(c) for c in range(5)] == [
+        "Year", "Men / Lower (%)", "Men / Higher (%)", "Women / Lower (%)", "Women / Higher (%)"]  # fmt: skip
+
+
+def test_corner_label_on_the_second_header_row() -> None:
+    lines = ["\tMen\t\tWomen\t", "Year\tLower\tHigher\tLower\tHigher", "2024\t80\t90\t70\t85"]
+    (t,) = find_tables(lines)
+    assert len(t.header_rows) == 2 and [r.label for r in t.rows] == ["2024"]
+    assert [t.column_label(c) for c in (0, 3)] == ["Year", "Women / Lower"]
+
+
+def test_years_under_a_spanning_label_are_a_header_row() -> None:
+    lines = ["Region\tBoys\t\tGirls\t", "\t2019\t2020\t2019\t2020", "North\t1\t2\t3\t4"]
+    (t,) = find_tables(lines)
+    assert len(t.header_rows) == 2 and t.column_label(4) == "Girls / 2020"
+
+
+@pytest.mark.parametrize("second", ["\t12\t13", "\tnote\t[c]", "Men\tx\ty"])
+def test_a_row_of_figures_markers_or_with_a_label_is_not_a_header_row(second: str) -> None:
+    (t,) = find_tables(["Group\tA\tB", second, "All\t1\t2"])
+    assert len(t.header_rows) == 1 and len(t.rows) == 2
+
+
+def test_text_table_keeps_its_rows() -> None:
+    """A second row of text under a header is a data row when the table holds no figures."""
+    (t,) = find_tables(["Theme\tIndicator\tFinding", "\t1a. Children\tMost live", "Work\t2. Claims\tFew"])
+    assert len(t.header_rows) == 1 and len(t.rows) == 2
+
+
 def test_two_tables_separated_by_a_blank_line() -> None:
     lines = ["Table 1. A", "h\tx", "r\t1", "", "Table 2. B", "h\ty", "r\t2"]
     assert [t.id for t in find_tables(lines)] == ["Table 1", "Table 2"]
@@ -440,7 +477,7 @@ def test_sentence_spans() -> None:
 
 def test_extract_bundled_sjof_links_the_headline_figures() -> None:
     lines = SJOF.read_text(encoding="utf-8").splitlines()
-    ex = extract(Document(str(SJOF), lines, sha256_bytes(SJOF.read_bytes())))
+    ex = extract(Document(str(SJOF), lines, sha256_bytes(SJOF.read_bytes())), rules_for(SJOF.parent))
     f39 = [f for f in ex.figures if f.line == 392 and f.text == "39 per cent"]
     assert len(f39) == 1
     assert f39[0].value == 39.0

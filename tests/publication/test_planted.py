@@ -359,6 +359,23 @@ MISSING_BOUNDS = [
     planted("missing-bounds", SJOF, 164, "21 per cent", "19 per cent", (SJOF, 156)),
 ]
 
+STATEMENTS = [
+    # SJOF 231: 'has been decreasing over time, from 22.2 per cent in 2007-2008 to 16.8 per cent':
+    # with a printed change of 4.4 points, 16.8 - 22.2 may be (-5.5, -5.3), not -[4.35, 4.45).
+    planted("change-arithmetic", SJOF, 231, "decreasing over time", "decreasing by 4.4 percentage points"),
+    # 'increasing' from 22.2 to 16.8 per cent: every value the two may stand for falls.
+    planted("change-direction", SJOF, 231, "has been decreasing over time", "has been increasing over time"),
+    # ONE 362: 'increasing from an attainment gap of 18.8 per cent at age 4 to 26.2 per cent'.
+    planted("change-direction", ONE, 362, "increasing from", "decreasing from"),
+    # ONE 170: '65 per cent ..., 26 percentage points higher than the figure for better-off
+    # households' with the other rate printed: 65 - 49 is 16, not 26.
+    planted("gap-arithmetic", ONE, 170, "better-off households.", "better-off households (49 per cent)."),
+    # SJOF 47 with both rates printed: 55 / 27 = 2.04 is 'twice', not 'three times' ([2.625, 3.375]).
+    planted("ratio-arithmetic", SJOF, 47, "are twice as likely not to be living with both birth parents as children in "
+            "middle to high income households.", "are three times as likely (55 per cent) not to be living with both "
+            "birth parents as children in middle to high income households (27 per cent)."),
+]
+
 UNIT_MISMATCH = [
     # 'a 0.5 per cent increase': 35.8 - 35.3 is 0.5 points (a relative 1.4 per cent).
     planted("unit-mismatch", SJOF, 268, "0.5 percentage point increase", "0.5 per cent increase",
@@ -369,7 +386,7 @@ UNIT_MISMATCH = [
 @pytest.mark.parametrize(
     ("rule", "filename", "line", "old", "new", "also"),
     TABLE_IDENTITY + BASE_MISMATCH + COUNT_PERCENTAGE + INVERSE_RATE + PROSE_TABLE
-    + CROSS_DOCUMENT + VERBAL_QUANTIFIER + MISSING_BOUNDS,
+    + CROSS_DOCUMENT + VERBAL_QUANTIFIER + MISSING_BOUNDS + STATEMENTS,
 )
 def test_planted_error_is_reported_at_its_line(plant, tmp_path: Path, rule: str, filename: str,
                                                line: int, old: str, new: str,
@@ -385,6 +402,36 @@ def test_planted_unit_mismatch_warns_at_its_line(plant, tmp_path: Path, rule: st
     report = run(plant, tmp_path, (filename, line, old, new))
     assert_reported(report, rule, "warning", filename, line, also)
     assert not findings_at(report, "prose-table", "error", filename, line)
+
+
+def test_planted_relative_change_that_is_points_warns(plant, tmp_path: Path) -> None:
+    # '22.2 per cent ... to 16.8 per cent' is a fall of 5.4 points, or of 24.3 per cent: a printed
+    # '5.4 per cent' fits only the points reading.
+    report = run(plant, tmp_path, (SJOF, 231, "decreasing over time", "decreasing by 5.4 per cent"))
+    hits = [f for f in findings_at(report, "unit-mismatch", "warning", SJOF, 231) if "5.4" in f.found]
+    assert len(hits) == 1, _describe(report, "unit-mismatch")
+    assert not findings_at(report, "change-arithmetic", "error", SJOF, 231)
+
+
+@pytest.mark.parametrize(
+    ("line", "doc", "old", "new"),
+    [
+        # 16.8 - 22.2 may be (-5.5, -5.3): a printed 5.4 or 5.3 points is consistent.
+        (231, SJOF, "decreasing over time", "decreasing by 5.4 percentage points"),
+        (231, SJOF, "decreasing over time", "decreasing by 5.3 percentage points"),
+        # 65 - 39 = 26 (the 12-16 rates of SJOF Table 2).
+        (170, ONE, "better-off households.", "better-off households (39 per cent)."),
+        # 55 / 27 may be [1.96, 2.09]: 'twice'.
+        (47, SJOF, "as children in middle to high income households.",
+         "as children in middle to high income households (27 per cent)."),
+    ],
+)
+def test_statements_consistent_within_rounding_are_silent(plant, tmp_path: Path, line: int, doc: str, old: str,
+                                                          new: str) -> None:  # fmt: skip
+    report = run(plant, tmp_path, (doc, line, old, new))
+    for rule in ("change-arithmetic", "change-direction", "gap-arithmetic", "ratio-arithmetic", "unit-mismatch"):
+        hits = [f for f in findings_at(report, rule, "error", doc, line)]
+        assert not hits, [f.message for f in hits]
 
 
 def test_about_one_in_six_accepts_nineteen_per_cent(plant, tmp_path: Path) -> None:
@@ -502,3 +549,78 @@ def test_suppression_marker_in_other_tables(plant, tmp_path: Path, line: int, ol
                                             marker: str, fixed) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
     report = run(plant, tmp_path, (SJOF, line, old, marker))
     assert errors(report) == GENUINE - fixed
+
+
+# --------------------------------------------------------------------------- table rules
+# The bundle holds no shares of a whole, long tables or rate columns, so the table rules are
+# planted in a CSV table published beside it: its other rows show the relation, one row breaks
+# it, and the bundle's own findings stay exactly what they were.
+
+TABLE_IDS = {"table-shares", "table-totals", "table-rates", "table-outlier"}
+OUTCOMES_CSV = """\
+"year","group","headcount","completed","completed_rate","Success (%)","Relapse (%)","Dropped out (%)"
+"2019","Total","1503","751","50","60","30","10"
+"2019","Alcohol","701","386","55.1","62","28","10"
+"2019","Drugs","802","365","45.5","58","31","11"
+"2020","Total","1602","{total}","51.2","61","29","10"
+"2020","Alcohol","761","401","52.7","{alcohol_success}","27","10"
+"2020","Drugs","841","420","{drugs_rate}","57","32","11"
+"2021","Total","1654","832","50.3","61","30","9"
+"2021","Alcohol","793","401","50.6","63","28","9"
+"2021","Drugs","861","431","50.1","59","31","10"
+"""
+OUTCOMES_CLEAN = {"total": "821", "alcohol_success": "63", "drugs_rate": "49.9"}
+# Worked by hand. Counts exact: 386 + 365 = 751; 401 + 420 = 821; 401 + 431 = 832 (headcounts
+# likewise). Rates, 1 dp in the column: 751/1503 = 49.97 (50.0), 386/701 = 55.06, 365/802 =
+# 45.51, 821/1602 = 51.25 (51.248), 401/761 = 52.69, 420/841 = 49.94, 832/1654 = 50.30,
+# 401/793 = 50.57, 431/861 = 50.06. Shares of one whole (whole per cents; three stand for
+# [sum - 1.5, sum + 1.5)): every row sums to 100.
+TABLE_RULES = [
+    # 2020 Total 721 against its parts 401 + 420 = 821: the parts exceed it (and 721/1602 is
+    # no longer 51.2 per cent: table-rates reports that too).
+    ("table-totals", "error", {"total": "721"}, "D5"),
+    # 2020 Alcohol shares 66 + 27 + 10 = 103: [101.5, 104.5) misses 100 by 1.5 points (a warning);
+    # 67 + 27 + 10 = 104 misses it by 2.5, more than separate estimation explains (an error).
+    ("table-shares", "warning", {"alcohol_success": "66"}, "F6"),
+    ("table-shares", "error", {"alcohol_success": "67"}, "F6"),
+    # 2020 Drugs: 420/841 = 49.94, printed 56.0 ([55.95, 56.05)).
+    ("table-rates", "error", {"drugs_rate": "56"}, "E7"),
+]
+
+
+def test_table_rules_silent_on_a_clean_table_beside_the_bundle(plant, tmp_path: Path) -> None:
+    plant(tmp_path, SJOF, 226, "27.4%", "27.4%")
+    (tmp_path / "outcomes.csv").write_text(OUTCOMES_CSV.format(**OUTCOMES_CLEAN), encoding="utf-8")
+    report = check(tmp_path)
+    no_crash(report)
+    assert errors(report) == GENUINE
+    assert not [f for f in report.findings if f.check in TABLE_IDS]
+
+
+@pytest.mark.parametrize(("rule", "severity", "change", "cell"), TABLE_RULES)
+def test_planted_table_error_is_reported_at_its_cell(plant, tmp_path: Path, rule: str, severity: str,
+                                                     change: dict[str, str], cell: str) -> None:  # fmt: skip
+    plant(tmp_path, SJOF, 226, "27.4%", "27.4%")
+    text = OUTCOMES_CSV.format(**{**OUTCOMES_CLEAN, **change})
+    (tmp_path / "outcomes.csv").write_text(text, encoding="utf-8")
+    report = check(tmp_path)
+    no_crash(report)
+    hits = [f for f in report.findings if f.check == rule and f.severity == severity
+            and any(loc.cell == cell for loc in f.locations)]  # fmt: skip
+    assert hits, _describe(report, rule)
+    assert {e for e in errors(report) if e[0] not in TABLE_IDS} == GENUINE
+
+
+def test_planted_outlier_row_warns(plant, tmp_path: Path) -> None:
+    # 'Any degree' = 'First degree' + 'Higher degree' in every row but 2022: 25.1 + 9.0 = 34.1,
+    # printed 36.1 (each sum of two 1-dp figures stands for +/- 0.1).
+    plant(tmp_path, SJOF, 226, "27.4%", "27.4%")
+    rows = [("2018", 22.0, 7.1, 29.1), ("2019", 22.9, 7.5, 30.4), ("2020", 23.5, 8.0, 31.5),
+            ("2021", 24.4, 8.2, 32.6), ("2022", 25.1, 9.0, 36.1)]  # fmt: skip
+    text = '"Year","First degree (%)","Higher degree (%)","Any degree (%)"\n' + "".join(
+        f'"{y}",{a},{b},{c}\n' for y, a, b, c in rows)
+    (tmp_path / "degrees.csv").write_text(text, encoding="utf-8")
+    report = check(tmp_path)
+    hits = [f for f in report.findings if f.check == "table-outlier" and f.severity == "warning"]
+    assert [sorted(loc.cell or "" for loc in f.locations) for f in hits] == [["B6", "C6", "D6"]]
+    assert errors(report) == GENUINE

@@ -12,6 +12,8 @@ REGISTRY = registered()
 EXPECTED = {
     "table-identity", "base-mismatch", "count-percentage", "inverse-rate", "prose-table",
     "cross-document", "verbal-quantifier", "missing-bounds", "unit-mismatch", "untraced",
+    "change-arithmetic", "change-direction", "ratio-arithmetic", "gap-arithmetic",
+    "table-shares", "table-totals", "table-rates", "table-outlier",
 }  # fmt: skip
 
 
@@ -35,7 +37,9 @@ def test_every_rule_has_a_planted_error_test() -> None:
 def test_registry_order_is_the_documented_order() -> None:
     """`pubcheck rules` and the JUnit suites list the rules in registration order."""
     assert list(REGISTRY) == ["table-identity", "base-mismatch", "count-percentage", "inverse-rate", "prose-table",
-                              "cross-document", "verbal-quantifier", "missing-bounds", "unit-mismatch", "untraced"]
+                              "cross-document", "verbal-quantifier", "missing-bounds", "unit-mismatch", "untraced",
+                              "change-arithmetic", "change-direction", "ratio-arithmetic", "gap-arithmetic",
+                              "table-shares", "table-totals", "table-rates", "table-outlier"]
 
 
 def test_every_rule_module_is_listed_in_rule_modules() -> None:

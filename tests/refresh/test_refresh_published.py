@@ -27,6 +27,7 @@ def test_published_series_gap_fails_the_gate(tmp_path: Path, capsys, drop_line: 
     pub = tmp_path / "pub"
     pub.mkdir()
     shutil.copy(ROOT / "published" / SJOF, pub / SJOF)
+    shutil.copy(ROOT / "published" / "pubcheck.toml", pub / "pubcheck.toml")
     if drop_line is not None:  # Table 5 without its 2005 row: a gap the documents do not explain
         text = (pub / SJOF).read_text(encoding="utf-8")
         assert drop_line + "\n" in text

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -49,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     _report_options(c)
     c.add_argument("--select", help="comma-separated rule ids to run (default: all)")
     c.add_argument("--ignore", help="comma-separated rule ids to skip")
+    c.add_argument("--verbose", "-v", action="store_true",
+                   help="also show the figures pubcheck did not compare, and why (always in JSON)")
+    c.add_argument("--config", type=Path, metavar="FILE",
+                   help="configuration to use (default: DIR/pubcheck.toml if present; see README)")
     c.add_argument("--extracts", type=Path, metavar="DIR",
                    help="also validate the source extracts in DIR and recompute every figure from them")
     _reading_options(c)
@@ -77,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--format", choices=["console", "json", "csv"], default="console")
     f.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
     f.add_argument("--debug", action="store_true", help="show tracebacks")
+    f.add_argument("--config", type=Path, metavar="FILE", help="pubcheck.toml to use (default: DIR/pubcheck.toml)")
     _reading_options(f)
 
     fe = sub.add_parser("fetch", help="download the sources in a manifest into a local cache",
@@ -144,12 +150,14 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
 
 
 def _limits(args: argparse.Namespace, target: Path | None):  # type: ignore[no-untyped-def]
-    from pubcheck.limits import DEFAULT, from_config, from_pairs
+    """The budgets: the configuration's [limits] (pubcheck.toml), then --limit on top."""
+    from pubcheck.config import load_config
+    from pubcheck.limits import DEFAULT, from_pairs
     from pubcheck.model import InputError
 
     if getattr(args, "workers", None) is not None and args.workers < 0:
         raise InputError("--workers must be 0 or more")
-    base = from_config(target) if target is not None and target.exists() else DEFAULT
+    base = load_config(target, getattr(args, "config", None)).limits if target is not None else DEFAULT
     return from_pairs(getattr(args, "limit", []) or [], base)
 
 
@@ -220,7 +228,7 @@ def _check(args: argparse.Namespace) -> int:
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
     select, ignore = _ids(args.select), _ids(args.ignore)
-    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts,
+    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts, config=args.config,
                            limits=_limits(args, target), workers=args.workers, allow_remote=args.allow_remote)
 
 
@@ -315,6 +323,12 @@ def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untype
     from pubcheck.report import RENDERERS
 
     console, fh = _out_console(args.output)
+    if args.format == "console" and not getattr(args, "verbose", False):
+        # 'not compared: <why>' notes are in every other format; the console shows them on request
+        hidden = [f for f in report.findings if f.check == "not-compared"]
+        if hidden:
+            report = dataclasses.replace(report, findings=[f for f in report.findings if f.check != "not-compared"],
+                                         hidden=len(hidden))  # fmt: skip
     try:
         RENDERERS[args.format](report, console)
     finally:
@@ -330,7 +344,10 @@ def _figures(args: argparse.Namespace) -> int:
     target = args.dir or _default_published()
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
-    loaded = read_all(target, display_root=Path.cwd(), limits=_limits(args, target), workers=args.workers)
+    from pubcheck.figures.link import rules_for
+
+    loaded = read_all(target, display_root=Path.cwd(), limits=_limits(args, target), workers=args.workers,
+                      rules=rules_for(target, args.config))  # fmt: skip
     figures = [f for e in loaded.extractions for f in e.figures]
     console, fh = _out_console(args.output)
     try:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pubcheck.config import Config, load_config
+from pubcheck.figures.link import load_rules
+from pubcheck.figures.numbers import using_quantifiers
 from pubcheck.figures.read import read_all
-from pubcheck.limits import DEFAULT, Limits
+from pubcheck.limits import Limits
 from pubcheck.model import Finding
 from pubcheck.publication.corpus import Corpus
 from pubcheck.publication.registry import dedupe, filter_findings, registered, run_rules
@@ -20,18 +23,31 @@ from pubcheck.report import DocumentSummary, Report
 
 def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | None = None,
           progress=None, extracts: Path | None = None, publication_rules: bool = True,
-          limits: Limits = DEFAULT, workers: int | None = None,
+          config: Path | None = None, limits: Limits | None = None, workers: int | None = None,
           allow_remote: bool = False) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
     """Run every registered rule over the publications in `target` (a folder or a file);
     with `extracts`, also validate the extracts there and recompute every published figure
-    from them (`publication_rules=False` runs only that: `pubcheck validate`). Documents are
-    read in worker processes within `limits` (workers=0: in this process)."""
-    loaded = read_all(target, display_root=Path.cwd(), limits=limits, workers=workers, progress=progress)
+    from them (`publication_rules=False` runs only that: `pubcheck validate`). The folder's
+    pubcheck.toml (or `config`) adds its team's registry, groups, roles, bands and budgets.
+    Documents are read in worker processes within `limits` (default: the configuration's
+    [limits]; workers=0: in this process)."""
+    cfg = load_config(target, config)
+    with using_quantifiers(cfg.quantifiers):
+        return _check(target, cfg, select, ignore, progress, extracts, publication_rules,
+                      limits or cfg.limits, workers, allow_remote)
+
+
+def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] | None, progress,  # type: ignore[no-untyped-def]
+           extracts: Path | None, publication_rules: bool, limits: Limits, workers: int | None,
+           allow_remote: bool) -> Report:  # fmt: skip
+    linking = load_rules(cfg.linking_files())
+    loaded = read_all(target, display_root=Path.cwd(), limits=limits, workers=workers, progress=progress,
+                      rules=linking)  # fmt: skip
     extractions = loaded.extractions
     findings: list[Finding] = list(loaded.findings)
     if progress:
         progress("running rules")
-    corpus = Corpus(extractions)
+    corpus = Corpus(extractions, linking, cfg)
     rules: list[str] = []
     if publication_rules:
         findings += run_rules(corpus, select=select, ignore=ignore)

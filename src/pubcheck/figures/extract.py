@@ -106,7 +106,7 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
     tables = find_tables(doc.lines)
     by_line: dict[int, Table] = {}
     for t in tables:
-        rows = ([t.header] if t.header else []) + t.rows
+        rows = t.header_rows + t.rows
         for r in rows:
             by_line[r.lineno] = t
     numeric = {id(t): t.numeric_share() >= 0.5 for t in tables}  # once per table, not per line

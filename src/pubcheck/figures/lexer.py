@@ -50,7 +50,7 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
         r"SS?\.|[Ss]ection|paragraph|Tier|Class|Element|No\.|Group|Volume|vol|Bulletin|Online Report)"
         r"\s?\d+[A-Za-z]?(?:[.(]\d+\)?)*(?:\s*(?:-|–|&|and)\s*\d+)?")),
     ("statute", re.compile(r"\bS\.\s?\d+[A-Z]?|\bSec\s?\d+|\b\d+:\d+\b|(?<=[\d)])\s?\(\d{1,2}\)|\([a-z]{1,3}\)")),
-    ("code", re.compile(r"\b\d+[A-Z](?:-[A-Z])?\b|\b\d+/\d+\b")),
+    ("code", re.compile(r"\b\d+[A-Z](?:-[A-Z])?\b|\b\d+/\d+\b|\b[A-Za-z]{2,}-\d{1,4}\b(?![.,]\d)")),  # 'COVID-19' 
     ("age", re.compile(
         r"\b(?:aged?|ages)\s+(?:of\s+)?(?:under\s+|between\s+|at least\s+)?\d{1,2}(?!\.\d|\d)"
         r"(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:½)?(?!\.\d|\d)(?!\s*(?:per|%)))?"
@@ -203,7 +203,7 @@ FIGURE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("money", re.compile(rf"£\s?({NUM}|{WORDNUM})\s*(million|billion|bn|m|k)?\b", re.I)),
     ("scaled", re.compile(rf"(?<![\d.,])\b({NUM}|{WORDNUM})\s+(million|billion|thousand)\b", re.I)),
     ("one-in", re.compile(rf"\b((?<![\d.,]){NUM}|{WORDNUM})\s+in\s+(\d{{1,3}}|{WORDNUM})\b(?!\s*(?:per|%))", re.I)),
-    ("number", re.compile(rf"(?<![\d.,\w£])({NUM})(?![\d\w])")),
+    ("number", re.compile(rf"(?<![\d.,\w£])({NUM})(?![\d\w]|\.\d)")),  # not the 7 of 7.57m
 ]  # fmt: skip
 
 
@@ -310,7 +310,11 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
         base, _ = _num_or_word(digits)
         v = base * scale
         step = count_step(digits if digits[0].isdigit() else str(int(base)), scale)
-        iv = qualify(count_interval(v, step), v, q, "count")
+        if kind == "money" and scale == 1 and re.fullmatch(r"[\d,]+\.\d*0", digits):
+            # pounds and pence are written with two decimals: '£14.50' may be rounded to 10p
+            pence = digits.split(".", 1)[1].rstrip("0")
+            step = 10.0 ** -len(pence)
+        iv = qualify(count_interval(v, step) if step >= 1 else rounding_interval(v, step), v, q, "count")
         iv = Interval(max(iv.lo, 0.0), iv.hi)
         unit = "GBP" if kind == "money" else "count"
         return Figure(value=v, unit=unit, precision=step, interval=iv, text=text, location=loc,

@@ -1,6 +1,7 @@
 """Linking figures to indicators, measures, breakdowns and periods.
 
-The rules are data (checks/linking.toml): patterns over captions, headers, row labels
+The rules are data (checks/linking.toml, plus the registry a pubcheck.toml names, e.g.
+checks/sjof/linking.toml): patterns over captions, headers, row labels
 and sentences. A figure takes, for each attribute, the match nearest to it in its
 sentence; failing that, the nearest in its paragraph; failing that, its section.
 """
@@ -29,6 +30,7 @@ class IndicatorRule:
     measure: str
     measures: tuple[str, ...] = ()
     requires: tuple[re.Pattern[str], ...] = ()
+    implies: tuple[str, ...] = ()  # qualifier dimensions its own population carries
 
 
 @dataclass(frozen=True)
@@ -62,16 +64,36 @@ def _c(pats: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.I) for p in pats)
 
 
-@lru_cache(maxsize=4)
-def load_rules(path: str | None = None) -> LinkRules:
-    p = Path(path) if path else checks_path("linking.toml")
-    d = tomllib.loads(p.read_text(encoding="utf-8"))
+def _merge(base: dict, more: dict) -> dict:
+    """Later linking files add indicators, measures, ratios and complements, add or replace
+    dimensions, and replace [section] and [table] entries."""
+    out = dict(base)
+    for k, v in more.items():
+        if isinstance(v, list) and isinstance(out.get(k), list):
+            out[k] = out[k] + v
+        elif isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = {**out[k], **v}
+        else:
+            out[k] = v
+    return out
+
+
+@lru_cache(maxsize=8)
+def load_rules(paths: str | tuple[str, ...] | None = None) -> LinkRules:
+    """The linking rules: the general table patterns of checks/linking.toml, plus the
+    indicator registries a configuration names (files in the format of
+    checks/sjof/linking.toml). With no registry no figure links to an indicator."""
+    files = (paths,) if isinstance(paths, str) else paths or (str(checks_path("linking.toml")),)
+    d: dict = {}
+    for f in files:
+        d = _merge(d, tomllib.loads(Path(f).read_text(encoding="utf-8")))
     inds = tuple(
         IndicatorRule(i["id"], i["name"], i.get("section"), _c(i.get("any", [])),
                       _c(i.get("none", [])), _c(i.get("context", [])),
                       tuple(i.get("dimensions", [])), i["measure"],
-                      tuple(i.get("measures", [i["measure"]])), _c(i.get("requires", [])))  # fmt: skip
-        for i in d["indicator"]
+                      tuple(i.get("measures", [i["measure"]])), _c(i.get("requires", [])),
+                      tuple(i.get("implies", [])))  # fmt: skip
+        for i in d.get("indicator", [])
     )
     measures = tuple((m["id"], _c(m["patterns"])) for m in d.get("measure", []))
     munits = {m["id"]: tuple(m.get("units", [])) for m in d.get("measure", [])}
@@ -89,6 +111,14 @@ def load_rules(path: str | None = None) -> LinkRules:
         inds, measures, munits, ratios, comps, dims, _c(t["total_rows"]), _c(t["gap_rows"]),
         _c(t["gap_minuend"]), _c(t["gap_subtrahend"]), _c(t["sample_columns"]),
     )  # fmt: skip
+
+
+def rules_for(target: Path, config: Path | None = None) -> LinkRules:
+    """The linking rules for the publications in `target`: its pubcheck.toml's registry (or
+    that of `config`) on top of the general patterns."""
+    from pubcheck.config import load_config
+
+    return load_rules(load_config(target, config).linking_files())
 
 
 def _distance(m: re.Match[str], span: tuple[int, int]) -> float:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -56,9 +59,22 @@ class Quantifiers:
 
 
 @lru_cache(maxsize=4)
-def load_quantifiers(path: str | None = None) -> Quantifiers:
+def load_quantifiers(path: str | None = None, overrides: str | None = None) -> Quantifiers:
+    """checks/quantifiers.toml, with a configuration's [quantifiers] bands laid over it
+    (`overrides`: that table as a repr'd dict, so the result can be cached)."""
     p = Path(path) if path else checks_dir() / "quantifiers.toml"
     data = tomllib.loads(p.read_text(encoding="utf-8"))
+    if overrides:
+        import ast
+
+        more = ast.literal_eval(overrides)
+        for section in ("fractions", "ratios"):
+            data[section] = {**data.get(section, {}), **more.get(section, {})}
+        quals = {k: dict(v) for k, v in data["qualifiers"].items()}
+        for kind, spec in more.get("qualifiers", {}).items():
+            quals[kind] = {**quals.get(kind, {"words": [], "below": 0, "above": 0, "below_share": 0,
+                                              "above_share": 0}), **spec}  # fmt: skip
+        data["qualifiers"] = quals
     quals: dict[str, Qualifier] = {}
     bare = None
     for kind, spec in data["qualifiers"].items():
@@ -75,6 +91,25 @@ def load_quantifiers(path: str | None = None) -> Quantifiers:
         qualifiers=quals,
         bare=bare,
     )
+
+
+_ACTIVE: ContextVar[Quantifiers | None] = ContextVar("pubcheck_quantifiers", default=None)
+
+
+def active_quantifiers() -> Quantifiers:
+    """The bands of the run: a configuration's (see `using_quantifiers`), else the defaults."""
+    return _ACTIVE.get() or load_quantifiers()
+
+
+@contextmanager
+def using_quantifiers(overrides: dict | None) -> Iterator[Quantifiers]:
+    """Within the block, verbal quantifiers and qualifiers use the configuration's bands."""
+    q = load_quantifiers(None, repr(overrides)) if overrides else load_quantifiers()
+    token = _ACTIVE.set(q)
+    try:
+        yield q
+    finally:
+        _ACTIVE.reset(token)
 
 
 def parse_number(text: str) -> tuple[float, int]:
@@ -134,7 +169,7 @@ def qualify(interval: Interval, value: float, qualifier: str | None, unit: str) 
     """Move a rounding interval according to a qualifier phrase (see quantifiers.toml)."""
     if not qualifier:
         return interval
-    q = load_quantifiers().qualifiers.get(qualifier.lower())
+    q = active_quantifiers().qualifiers.get(qualifier.lower())
     if q is None or q.kind in ("approximate", "bare"):
         return interval
     points = unit in ("percent", "percentage_points")
@@ -153,7 +188,7 @@ def qualify(interval: Interval, value: float, qualifier: str | None, unit: str) 
 
 def verbal_interval(exact: float, qualifier: str | None, *, ratio: bool = False) -> Interval:
     """The accepted range of a verbal fraction or ratio, e.g. 'nearly half' -> [40, 50]."""
-    qs = load_quantifiers()
+    qs = active_quantifiers()
     q = qs.qualifiers.get((qualifier or "").lower(), qs.bare) if qualifier else qs.bare
     if ratio:
         lo = exact * (1 - q.below_share) if q.below_share else exact

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pubcheck.documents.load import Document, limit_finding, plan, read_one
 from pubcheck.figures.extract import Extraction, extract
+from pubcheck.figures.link import LinkRules
 from pubcheck.limits import DEFAULT, InputLimit, Limits
 from pubcheck.model import Finding, Location
 from pubcheck.sandbox import Outcome, default_workers, run_all
@@ -44,7 +45,8 @@ class ReadResult:
         return [e.document for e in self.extractions]
 
 
-def extract_within(doc: Document, limits: Limits, started: float | None = None) -> Extraction:
+def extract_within(doc: Document, limits: Limits, started: float | None = None,
+                   rules: LinkRules | None = None) -> Extraction:  # fmt: skip
     """extract(doc), stopped with InputLimit once it has taken longer than the time budget
     (counted from `started`) or found more figures than the figures budget."""
     import time
@@ -57,7 +59,7 @@ def extract_within(doc: Document, limits: Limits, started: float | None = None) 
         if figures > limits.figures:
             raise InputLimit("figures", limits.figures, f"more than {limits.figures:,} figures", where)
 
-    ex = extract(doc, budget=budget)
+    ex = extract(doc, rules, budget=budget)
     budget(len(ex.figures), "")
     return ex
 
@@ -91,9 +93,11 @@ def _died(shown: str, outcome: Outcome, limits: Limits) -> Finding:
 
 
 def read_all(target: Path, display_root: Path | None = None, *, limits: Limits = DEFAULT,
-             workers: int | None = None, progress=None) -> ReadResult:  # type: ignore[no-untyped-def]  # fmt: skip
+             workers: int | None = None, progress=None,
+             rules: LinkRules | None = None) -> ReadResult:  # type: ignore[no-untyped-def]  # fmt: skip
     """Every document under `target`, read in worker processes (workers=0: in this process,
-    without operating-system limits) and extracted here. The result keeps the order of the files."""
+    without operating-system limits) and extracted here with `rules` (default: the general
+    linking rules). The result keeps the order of the files."""
     import time
 
     jobs, findings, unreadable = plan(target, display_root)
@@ -110,7 +114,7 @@ def read_all(target: Path, display_root: Path | None = None, *, limits: Limits =
                 results[i] = (None, more, True)
                 return
             try:
-                ex = extract_within(doc, limits, time.monotonic() - outcome.seconds)
+                ex = extract_within(doc, limits, time.monotonic() - outcome.seconds, rules)
             except InputLimit as exc:
                 results[i] = (None, [*more, limit_finding(shown, exc)], True)
                 return

@@ -2,7 +2,11 @@
 
 A table is a run of consecutive lines holding tabs. Its caption is the nearest line
 above it starting 'Table' (or 'Figure'), or failing that the nearest non-empty line.
-The first row is a header when its value cells are not numbers. Cells hold figures,
+The first row is a header when its value cells are not numbers. Further header rows follow
+it when their first cell is blank and their value cells are text (or years under a spanning
+label), and the rows below hold figures: 'Year, Men, , , Women, ,' over ', Lower working (%),
+Higher working (%), ...'. A column's label joins its header rows, each spanning label carried
+right over the blank cells after it ('Men / Lower working (%)'). Cells hold figures,
 suppression markers ([c], [x], [z], [low], [u], .., -, *) or text.
 """
 
@@ -63,6 +67,11 @@ class Table:
     header: Row | None
     rows: list[Row]
     context: list[str] = field(default_factory=list)  # nearby lines (coverage, source, base)
+    header_rows: list[Row] = field(default_factory=list)  # every header row, `header` first
+
+    def __post_init__(self) -> None:
+        if self.header is not None and not self.header_rows:
+            self.header_rows = [self.header]
 
     @property
     def is_contents(self) -> bool:
@@ -77,18 +86,58 @@ class Table:
         return self.rows[-1].lineno if self.rows else self.first_line
 
     def column_label(self, col: int) -> str:
-        if self.header is None:
+        """The column's header: its header rows' labels joined with ' / ', a spanning label
+        carried right over the blank cells after it (one header row: that row's cell)."""
+        if len(self.header_rows) <= 1:
+            if self.header is None:
+                return ""
+            for c in self.header.cells:
+                if c.col == col:
+                    return c.stripped
             return ""
-        for c in self.header.cells:
-            if c.col == col:
-                return c.stripped
-        return ""
+        return " / ".join(lab for lab in header_path(self.header_rows, col) if lab)
 
     def numeric_share(self) -> float:
         vals = [c for r in self.rows for c in r.cells[1:] if not c.is_empty]
         if not vals:
             return 0.0
         return sum(1 for c in vals if c.is_number or c.is_marker) / len(vals)
+
+
+def header_path(header_rows: list[Row], col: int) -> list[str]:
+    """The labels over column `col`, top header row first. A blank cell of a header row takes
+    the nearest label to its left in that row (a label spanning several columns), but not from
+    the first column (the corner, which names the row labels) and not in the last header row."""
+    out = []
+    for level, row in enumerate(header_rows):
+        texts = [c.stripped for c in row.cells]
+        lab = texts[col] if col < len(texts) else ""
+        if not lab and level < len(header_rows) - 1 and col > 0:
+            k = min(col, len(texts)) - 1
+            while k > 0 and not texts[k]:
+                k -= 1
+            lab = texts[k] if k > 0 else ""
+        out.append(lab)
+    return out
+
+
+_YEAR_CELL = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
+
+
+def _more_header(row: Row, above: Row, rest: list[Row]) -> bool:
+    """A row under a header row is one more header row: its first cell is blank (or the row
+    above spans labels over blank cells), its value cells are text (or years under a spanning
+    label above), and the rows below hold figures."""
+    spans = any(c.is_empty for c in above.cells[1:])
+    if (row.label and not spans) or not rest:
+        return False
+    values = [c for c in row.cells[1:] if not c.is_empty]
+    if not values or any(c.is_marker for c in values):
+        return False
+    if any(c.is_number and not (spans and _YEAR_CELL.match(c.text)) for c in values):
+        return False
+    cells = [c for r in rest for c in r.cells[1:] if not c.is_empty]
+    return bool(cells) and sum(1 for c in cells if c.is_number or c.is_marker) / len(cells) >= 0.5
 
 
 def split_cells(line: str) -> list[Cell]:
@@ -114,15 +163,20 @@ def find_tables(lines: list[str]) -> list[Table]:
         block = [Row(k + 1, lines[k], split_cells(lines[k])) for k in range(i, j)]
         cap, cap_line = _caption(lines, i)
         header = None
+        header_rows: list[Row] = []
         first = block[0]
         value_cells = [c for c in first.cells[1:] if not c.is_empty]
         if value_cells and not any(c.is_number for c in value_cells) and len(block) > 1:
             header = first
+            header_rows = [first]
             block = block[1:]
+            while len(block) > 1 and _more_header(block[0], header_rows[-1], block[1:]):
+                header_rows.append(block[0])
+                block = block[1:]
         m = CAPTION.match(cap) if cap else None
         tid = f"{m.group(1).title()} {m.group(2)}" if m else f"table@{i + 1}"
         ctx = [lines[k] for k in range(max(0, i - 12), min(n, j + 4))]
-        tables.append(Table(tid, cap or "", cap_line, header, block, ctx))
+        tables.append(Table(tid, cap or "", cap_line, header, block, ctx, header_rows))
         i = j
     return tables
 

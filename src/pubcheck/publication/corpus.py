@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from pubcheck.config import Config
 from pubcheck.figures.extract import Extraction
 from pubcheck.figures.link import LinkRules, load_rules
 from pubcheck.figures.periods import period_sort_key
@@ -17,6 +18,7 @@ from pubcheck.model import Figure, Key
 class Corpus:
     extractions: list[Extraction]
     rules: LinkRules = field(default_factory=load_rules)
+    config: Config = field(default_factory=Config)
 
     def __post_init__(self) -> None:
         self.figures: list[Figure] = [f for e in self.extractions for f in e.figures]

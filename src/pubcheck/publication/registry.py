@@ -41,6 +41,8 @@ RULE_MODULES = (
     "pubcheck.publication.rules.quantifiers",  # verbal-quantifier, missing-bounds
     "pubcheck.publication.rules.units",  # unit-mismatch
     "pubcheck.publication.rules.trace",  # untraced
+    "pubcheck.publication.rules.statements",  # change-arithmetic, change-direction, ratio-arithmetic, gap-arithmetic
+    "pubcheck.publication.rules.table_checks",  # table-shares, table-totals, table-rates, table-outlier
 )
 
 

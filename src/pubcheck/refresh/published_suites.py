@@ -57,9 +57,11 @@ def published_figures(target: Path) -> pl.DataFrame:
     """The figures table of every publication under ``target`` (as ``pubcheck figures`` lists them)."""
     from pubcheck.documents.load import load_documents
     from pubcheck.figures.extract import extract
+    from pubcheck.figures.link import rules_for
 
     loaded = load_documents(Path(target), display_root=Path.cwd())
-    return figures_frame(f for d in loaded.documents for f in extract(d).figures)
+    linking = rules_for(Path(target))
+    return figures_frame(f for d in loaded.documents for f in extract(d, linking).figures)
 
 
 def _typed(figures: pl.DataFrame) -> pl.DataFrame:

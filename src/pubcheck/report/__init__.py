@@ -58,6 +58,7 @@ class Report:
     # empty when none ran). Renderers list them (JUnit: a suite per rule) without knowing the
     # registry. Not part of to_dict().
     rules: list[str] = field(default_factory=list)
+    hidden: int = 0  # 'not compared' notes the console leaves out (shown with --verbose); not in to_dict()
 
     def summary(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "info": 0}

@@ -72,4 +72,6 @@ def render_console(report: Report, console: Console) -> None:
         line.append(f"{joiner} {len(report.extracts)} extracts ({sum(e.rows for e in report.extracts):,} rows)")
     if report.unreadable:
         line.append(f"; unreadable: {', '.join(report.unreadable)}", style="bold red")
+    if report.hidden:
+        line.append(f"; {report.hidden} figures not compared (--verbose shows why)", style="dim")
     console.print(line)

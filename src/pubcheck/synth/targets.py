@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pubcheck.documents.load import load_documents
 from pubcheck.figures.extract import extract
+from pubcheck.figures.link import rules_for
 from pubcheck.model import Figure, Interval
 
 SJOF = "sjof-2013-04"  # the statistical publication (manifest id)
@@ -101,10 +102,11 @@ class FigureIndex:
         # as `pubcheck check` reads them: paths shown relative to the working directory (they
         # are the targets' `where`), and a document whose extraction fails is left out
         loaded = load_documents(published, display_root=Path.cwd())
+        linking = rules_for(published)
         extractions = []
         for doc in loaded.documents:
             try:
-                extractions.append(extract(doc))
+                extractions.append(extract(doc, linking))
             except Exception:  # `check` reports it as extraction-error; a target it held is then missing
                 continue
         found = [e for e in extractions

@@ -22,7 +22,16 @@ def percentage_follows_from_counts(corpus: Corpus) -> Iterator[Finding]:
     represents 39 per cent'; 'more than 40 per cent (290)') must be reachable from the
     counts given their rounding: a count with trailing zeros or a qualifier stands for an
     interval (86,000 may be 85,500..86,499), and so does the ratio of two such counts.
+    Shares stated within one sentence ('Of the 20.7 million households ..., 11.6 million
+    (55.9%)') are read by the statement grammar (rules/statements.share_findings); a count the
+    grammar reads as the size of a change ('600,000 fewer than in 1996/97', 'a 90 per cent (2.7
+    million) increase') is not a part, nor a share.
     """
+    from pubcheck.publication.rules.statements import change_deltas, share_findings, stated_in_sentence
+
+    in_sentence = stated_in_sentence(corpus, ("share",))
+    deltas = change_deltas(corpus)
+    yield from share_findings(corpus)
     for ex in corpus.extractions:
         by_line: dict[int, list[Figure]] = defaultdict(list)
         for f in ex.figures:
@@ -30,7 +39,7 @@ def percentage_follows_from_counts(corpus: Corpus) -> Iterator[Finding]:
                 by_line[f.line].append(f)
         for figs in by_line.values():
             for i, p in enumerate(figs):
-                if p.unit != "percent" or p.kind != "number":
+                if p.unit != "percent" or p.kind != "number" or id(p) in in_sentence or id(p) in deltas:
                     continue
                 nxt = figs[i + 1] if i + 1 < len(figs) else None
                 paren = None
@@ -40,7 +49,7 @@ def percentage_follows_from_counts(corpus: Corpus) -> Iterator[Finding]:
                         paren = nxt
                 if paren is None and not CONTINUES.match(p.sentence):
                     continue
-                before = [f for f in figs[:i] if f.unit == "count" and f.kind == "number"]
+                before = [f for f in figs[:i] if f.unit == "count" and f.kind == "number" and id(f) not in deltas]
                 if paren is not None:
                     part = paren
                     wholes = [f for f in before if f.value > part.value]

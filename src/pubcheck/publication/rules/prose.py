@@ -23,8 +23,26 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
     per cent from 0.90 to 0.83') agree with the table rows they compare. A prose figure that
     matches the table only under another period label is a warning (period label does not
     match). Figures 'after controlling for' other factors are not compared with raw tables.
+
+    With no indicator registry, a prose figure, a change or a gap is traced by the key its
+    own text gives it to the cell of the tables published with its page whose labels and
+    period match (publication/tracing.py); a figure that cannot be traced is not compared.
+    A change whose end points stand in its own sentence is checked against them by
+    change-arithmetic (rules/statements), not here; a change read as from one period to the
+    same period is a misreading, and abstains.
     """
+    from pubcheck.figures.keys import load_vocabulary
+    from pubcheck.publication.rules.statements import stated_in_sentence
+    from pubcheck.publication.tracing import pages_from, traced_findings
+
+    vocab = load_vocabulary(extra=corpus.config.qualifiers)
+    pages = pages_from([(ex.document, ex.figures) for ex in corpus.extractions], vocab, corpus.config.groups,
+                       corpus.config.roles_for)
+    yield from traced_findings(pages, vocab)
+    in_sentence = stated_in_sentence(corpus, ("change", "difference"))
     for f in corpus.figures:
+        if f.kind == "change" and id(f) in in_sentence:
+            continue
         if f.kind == "change" and f.low is not None and f.high is not None:
             yield from _check_change(corpus, f, f.key)  # self-contained: 'from A to B'
             continue
@@ -100,8 +118,8 @@ def _check_change(corpus: Corpus, f: Figure, key) -> Iterator[Finding]:  # type:
     if not f.base_period and f.direction:
         yield from _check_group_difference(corpus, f)
         return
-    if not f.base_period or f.base_period == "previous" or key.period is None:
-        return
+    if not f.base_period or f.base_period == "previous" or key.period is None or key.period == f.base_period:
+        return  # a change from a period to the same period is a misreading
     unit = "percent"
     cur = corpus.lookup(key.with_(measure=key.measure), unit, document=f.document)
     base = corpus.lookup(key.with_(period=f.base_period), unit, document=f.document)

@@ -65,9 +65,12 @@ def quantifier_matches_figure(corpus: Corpus) -> Iterator[Finding]:
 
 
 def _ratio_check(corpus: Corpus, v: Figure) -> Iterator[Finding]:
-    """'twice as likely ... as': the rate of the named breakdown over the other one."""
+    """'twice as likely ... as': the rate of the named breakdown over the other one. A ratio
+    whose two rates stand in its own sentence is checked by ratio-arithmetic instead."""
+    from pubcheck.publication.rules.statements import stated_in_sentence
+
     k = corpus.resolved(v)
-    if not k.breakdown:
+    if not k.breakdown or id(v) in stated_in_sentence(corpus, ("ratio",)):
         return
     dims = dict(k.breakdown)
     for dname, val in dims.items():

@@ -104,7 +104,8 @@ def gap_equals_difference(corpus: Corpus) -> Iterator[Finding]:
                             found=tot.text, interval=f"sum of parts {_iv(s)}",
                             locations=locs(tot, *pc),
                         )  # fmt: skip
-                elif tot.unit == "percent":
+                elif tot.unit == "percent" and not (tot.interval.contains(100.0) and all(p.value < 100 for p in pc)):
+                    # (a total printing 100 is the whole of shares, not a weighted mean of rates)
                     lo = min(p.interval.lo for p in pc)
                     hi = max(p.interval.hi for p in pc)
                     rng = Interval(lo, hi)
@@ -114,7 +115,8 @@ def gap_equals_difference(corpus: Corpus) -> Iterator[Finding]:
                             message=(f"{t.id}, {col}: the '{total}' rate {tot.text} lies outside "
                                      f"the range of its parts ({', '.join(p.text for p in pc)}); "
                                      "a total rate is a weighted mean of its parts."),
-                            expected=f"between {min(p.text for p in pc)} and {max(p.text for p in pc)}",
+                            expected=(f"between {min(pc, key=lambda p: p.value).text} and "
+                                      f"{max(pc, key=lambda p: p.value).text}"),
                             found=tot.text, interval=f"parts span {_iv(rng)}",
                             locations=locs(tot, *pc),
                         )  # fmt: skip
