@@ -88,7 +88,7 @@ def good_folder(out: Path, name: str) -> Path:
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
     for p in (ROOT / "published").iterdir():
-        if p.suffix in (".txt", ".json") and p.name not in ("sources.json",):
+        if p.suffix in (".txt", ".json", ".toml") and p.name not in ("sources.json", "sources.toml"):
             shutil.copy(p, d / p.name)
     return d
 

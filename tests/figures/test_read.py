@@ -20,7 +20,8 @@ GENUINE = {"cross-document", "table-identity", "missing-bounds"}
 def good(tmp_path: Path) -> Path:
     for p in (ROOT / "published").glob("*.txt"):
         shutil.copy(p, tmp_path / p.name)
-    shutil.copy(ROOT / "published" / "manifest.json", tmp_path / "manifest.json")
+    for name in ("manifest.json", "pubcheck.toml"):  # pubcheck.toml: the Social Justice registry
+        shutil.copy(ROOT / "published" / name, tmp_path / name)
     return tmp_path
 
 
