@@ -560,6 +560,7 @@ def tidy_table(table: Table, doc: Document | None = None,
 
     # dimensions
     dim_labels: dict[str, list[str]] = defaultdict(list)
+    dim_seen: dict[str, set[str]] = defaultdict(set)
     dim_axis: dict[str, str] = {}
     cells: list[TidyCell] = []
     for i, c, v, d, cell in raw:
@@ -586,7 +587,8 @@ def tidy_table(table: Table, doc: Document | None = None,
                 labels.append((dname, lab))
                 dim_axis.setdefault(dname, "column")
         for dname, lab in labels:
-            if lab not in dim_labels[dname]:
+            if lab not in dim_seen[dname]:  # a set beside the list: the list's `in` was quadratic in rows
+                dim_seen[dname].add(lab)
                 dim_labels[dname].append(lab)
         unit, per = ("percent", 100.0) if "%" in cell.stripped else (
             ("GBP", None) if "£" in cell.stripped else column_unit(i, c))  # fmt: skip
