@@ -702,7 +702,21 @@ def _clause(text: str, offset: int, end: int) -> tuple[str, int]:
     return text[c0:c1], c0
 
 
+_CONTENT: dict[tuple[int, str], tuple[Vocabulary, frozenset[str]]] = {}
+
+
 def _content(clause: str, figure_text: str, vocab: Vocabulary) -> set[str]:
+    hit = _CONTENT.get((id(vocab), clause))  # once per clause, not per figure in it
+    if hit is not None and hit[0] is vocab:
+        return set(hit[1])
+    out = _clause_content(clause, vocab)
+    if len(_CONTENT) > 4096:
+        _CONTENT.clear()
+    _CONTENT[(id(vocab), clause)] = (vocab, frozenset(out))
+    return out
+
+
+def _clause_content(clause: str, vocab: Vocabulary) -> set[str]:
     spans = [(m.start, m.end) for m in find_mentions(clause, vocab)]
     spans += [(p.start, p.end) for p in find_periods(clause)] + [(r.start, r.end) for r in find_relative(clause)]
     text = clause
