@@ -371,19 +371,19 @@ CHANGE_START = re.compile(r"\b(?:from|up from|down from)\s*$", re.I)
 PERIOD_WORDS = re.compile(r"\b(?:period|quarter|months?|decade|years?|cohort)\b", re.I)
 
 
-_ENDS: dict[int, tuple[Sentence, dict[int, list[int]]]] = {}
+_ENDS: dict[int, tuple[Sentence, int, dict[int, list[int]]]] = {}
 
 
 def _figure_ends(s: Sentence) -> dict[int, list[int]]:
     hit = _ENDS.get(id(s))
-    if hit is not None and hit[0] is s and sum(map(len, hit[1].values())) == len(s.figures):  # not grown since
-        return hit[1]
+    if hit is not None and hit[0] is s and hit[1] == len(s.figures):  # the same sentence, not grown since
+        return hit[2]
     ends: dict[int, list[int]] = {}
     for f, o in zip(s.figures, s.offsets, strict=True):
         ends.setdefault(o + len(f.text), []).append(o)
     if len(_ENDS) > 1024:
         _ENDS.clear()
-    _ENDS[id(s)] = (s, ends)
+    _ENDS[id(s)] = (s, len(s.figures), ends)
     return ends
 
 
