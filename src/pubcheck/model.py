@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -101,6 +102,8 @@ class Location:
             return f"{self.document}:{self.sheet}!{self.cell}"
         if self.section is not None:
             return f"{self.document}:{self.section}"
+        if self.line <= 0:  # the file as a whole (an extract's column, when one is named)
+            return f"{self.document}:{self.cell}" if self.cell else self.document
         return f"{self.document}:{self.line}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -276,18 +279,28 @@ def _norm(text: str) -> str:
     return " ".join(str(text).split())
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _context(quote: str) -> str:
+    """A quote as a finding's context: whitespace normalised, every number masked (`#`), so that
+    editing another figure in the same sentence or table row leaves the finding the same."""
+    return _NUMBER.sub("#", _norm(quote))
+
+
 def fingerprint(f: Finding) -> str:
     """A finding's identity across runs (16 hex digits): its check, the names of its documents
     (not their folders), and what it is about: its key when the check gives one (a contract
-    rule, an expectation), else each place's sheet, figure and quoted text, whitespace
-    normalised. Line, page, cell and section numbers are left out, so a line inserted above
-    does not make a finding new; editing the quoted figure does. Findings with no place and
-    no key (a rule that crashed) are identified by their message."""
+    rule, an expectation), else each place's sheet, the figure as printed and the quoted text
+    around it (whitespace normalised, its other numbers masked). Line, page, cell and section
+    numbers are left out, so a line inserted above does not make a finding new; editing the
+    figure a finding is about does, editing a neighbouring figure does not. Findings with no
+    place and no key (a rule that crashed) are identified by their message."""
     parts = [FINGERPRINT_VERSION, f.check]
     for loc in f.locations:
         parts.append(PurePath(loc.document.replace("\\", "/")).name)
         if f.key is None:
-            parts += [loc.sheet or "", _norm(loc.figure or ""), _norm(loc.quote)]
+            parts += [loc.sheet or "", _norm(loc.figure or ""), _context(loc.quote)]
     if f.key is not None:
         parts.append(f.key)
     elif not f.locations:

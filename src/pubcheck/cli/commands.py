@@ -140,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
                            "  pubcheck refresh --previous accepted/ --current new/\n"
                            "  pubcheck refresh --previous accepted/ --current new/ --format html -o gate.html \\\n"
                            "      --data-docs gate-docs/          # the report links the GX Data Docs\n"
-                           "  pubcheck refresh --previous accepted/ --current new/ --format junit -o gate.xml"))  # fmt: skip
+                           "  pubcheck refresh --previous accepted/ --current new/ --format junit -o gate.xml",
+                       ))  # fmt: skip
     r.add_argument("--previous", type=Path, required=True, metavar="DIR", help="the previous accepted extracts")
     r.add_argument("--current", type=Path, required=True, metavar="DIR", help="the new extracts")
     r.add_argument("--data-docs", type=Path, metavar="DIR", help="write GX Data Docs (HTML) into DIR")

@@ -249,45 +249,61 @@ def _values(values: Any, limit: int = 8) -> str:
 
 def plain(type_: str, kwargs: dict[str, Any]) -> str:
     """What an expectation requires, in words (the raw expectation stays in the JSON report)."""
+    cond = kwargs.get("row_condition")
+    text = _plain(type_, kwargs)
+    if isinstance(cond, dict) and cond.get("type") == "comparison":  # {"column": {"name"}, "operator", "parameter"}
+        col = (cond.get("column") or {}).get("name", "?")
+        cond = f"{col} {cond.get('operator', '?')} {cond.get('parameter')!r}"
+    return f"{text}, where {cond}" if cond else text
+
+
+def _plain(type_: str, kwargs: dict[str, Any]) -> str:
     col = kwargs.get("column")
     lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
     mostly = kwargs.get("mostly")
-    share = f"at least {mostly * 100:g} per cent of " if isinstance(mostly, int | float) and mostly < 1 else "every "
+    if isinstance(mostly, int | float) and mostly < 1:
+        every, be = f"at least {mostly * 100:g} per cent of {col} values", "are"
+    else:
+        every, be = f"every {col}", "is"
+
+    def num(x: Any) -> str:
+        return say_number(x) if isinstance(x, int | float) and not isinstance(x, bool) else str(x)
 
     def bounds() -> str:
         if lo is not None and hi is not None:
-            return f"between {say_number(lo) if isinstance(lo, int | float) else lo} and " \
-                   f"{say_number(hi) if isinstance(hi, int | float) else hi}"
+            return f"between {num(lo)} and {num(hi)}"
         if lo is not None:
-            return f"at least {say_number(lo) if isinstance(lo, int | float) else lo}"
+            return f"at least {num(lo)}"
         if hi is not None:
-            return f"at most {say_number(hi) if isinstance(hi, int | float) else hi}"
+            return f"at most {num(hi)}"
         return "any value"
 
     if type_ == "expect_table_row_count_to_be_between":
         return f"the table has {bounds()} rows"
     if type_ == "expect_table_row_count_to_equal":
-        return f"the table has {say_number(kwargs.get('value'))} rows"
+        return f"the table has {num(kwargs.get('value'))} rows"
     if type_ == "expect_column_values_to_not_be_null":
-        return f"{share}{col} value is present (not empty)"
+        return f"{every} {be} present (not empty)"
     if type_ == "expect_column_values_to_be_in_set":
-        return f"{share}{col} value is one of: {_values(kwargs.get('value_set'))}"
+        return f"{every} {be} one of: {_values(kwargs.get('value_set'))}"
     if type_ == "expect_column_values_to_not_be_in_set":
-        return f"no {col} value is one of: {_values(kwargs.get('value_set'))}"
+        return f"no {col} is one of: {_values(kwargs.get('value_set'))}"
     if type_ == "expect_column_values_to_be_between":
-        return f"{share}{col} value is {bounds()}"
+        return f"{every} {be} {bounds()}"
     if type_ == "expect_column_values_to_be_unique":
-        return f"no {col} value repeats"
+        return f"no {col} repeats"
     if type_ == "expect_compound_columns_to_be_unique":
         return f"no combination of {', '.join(map(str, kwargs.get('column_list') or []))} repeats"
+    if type_ == "expect_column_pair_values_a_to_be_greater_than_b":
+        a, b = kwargs.get("column_A"), kwargs.get("column_B")
+        return f"every {a} is {'at least' if kwargs.get('or_equal') else 'greater than'} the row's {b}"
     if type_ == "expect_column_to_exist":
         return f"the table has a column {col}"
     if type_ == "expect_column_values_to_match_regex":
-        return f"{share}{col} value matches the pattern {kwargs.get('regex')}"
+        return f"{every} {be} text matching {kwargs.get('regex')}"
     if type_ in ("expect_column_min_to_be_between", "expect_column_max_to_be_between",
                  "expect_column_mean_to_be_between", "expect_column_sum_to_be_between"):  # fmt: skip
-        stat = type_.split("_")[2]
-        return f"the {stat} of {col} is {bounds()}"
+        return f"the {type_.split('_')[2]} of {col} is {bounds()}"
     words = type_.removeprefix("expect_").replace("_", " ")
     return f"{words} ({col})" if col else words
 

@@ -271,7 +271,8 @@ def _utf8_scan(path: Path, max_lines: int) -> tuple[_Issue | None, set[int]]:
     byte = raw[exc.start : exc.start + 1]
     column = None
     try:
-        header = next(csv.reader([path.open("rb").readline().decode("utf-8", "replace")]), [])
+        with path.open("rb") as fh:
+            header = next(csv.reader([fh.readline().decode("utf-8", "replace")]), [])
         cells = next(csv.reader([text]), [])
         at = len(raw[: exc.start].decode("latin-1").split(","))  # the cell the byte stands in (1-based)
         if 0 < at <= len(header) and len(cells) == len(header):

@@ -172,8 +172,9 @@ class Report:
             states = ["unchanged" if fp in old else "new" for fp in fps]
         fail_on = self.verdict.fail_on if self.verdict else "error"
         only_new = bool(self.verdict and self.verdict.only_new)
+        floor = SEVERITY_RANK[fail_on]
         gating = {i for i, f in enumerate(self.findings)
-                  if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] and (not only_new or states[i] == "new")}  # fmt: skip
+                  if SEVERITY_RANK[f.severity] >= floor and (not only_new or states[i] == "new")}  # fmt: skip
         left = list(range(len(self.findings)))
         outcomes: list[Outcome] = []
         # keyed runs first: a contract rule owns its findings before the file's whole-check run
@@ -350,8 +351,10 @@ def _matches(s: Suppression, f: Finding) -> bool:
     if f.check != s.rule:
         return False
     quote = " ".join((s.quote or "").split())
+    # the quoted text stands in the finding's quote, and holds the figure the finding is about
     return any(Path(loc.document).name == s.document or loc.document == s.document for loc in f.locations) and any(
-        quote in " ".join(loc.quote.split()) for loc in f.locations)
+        quote in " ".join(loc.quote.split()) and (not loc.figure or " ".join(loc.figure.split()) in quote)
+        for loc in f.locations)
 
 
 def _fingerprint_of_dict(d: dict[str, Any]) -> str:

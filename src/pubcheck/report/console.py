@@ -164,7 +164,8 @@ def _inputs(report: Report) -> str:
         parts.append(f"{plural(len(report.documents), 'document')} "
                      f"({plural(sum(d.figures for d in report.documents), 'figure')})")  # fmt: skip
     if report.extracts:
-        parts.append(f"{plural(len(report.extracts), 'extract')} ({plural(sum(e.rows for e in report.extracts), 'row')})")
+        rows = sum(e.rows for e in report.extracts)
+        parts.append(f"{plural(len(report.extracts), 'extract')} ({plural(rows, 'row')})")
     if not parts:
         return "no documents or extracts" if report.command != "fetch" else "the sources"
     return " and ".join(parts)
@@ -177,5 +178,6 @@ def _extracts(console: Console, report: Report) -> None:
                         f"{plural(e.findings, 'finding')}"], indent=2)  # fmt: skip
     if report.recomputed:
         ok = sum(1 for c in report.recomputed if c.supported)
-        _line(console, [Text("recomputed", style="bold"), f"{ok} of {plural(len(report.recomputed), 'published figure')}"
-                        " reproduced from the extracts within their rounding"], indent=2)  # fmt: skip
+        n = plural(len(report.recomputed), "published figure")
+        _line(console, [Text("recomputed", style="bold"), f"{ok} of {n} reproduced from the extracts within their "
+                        "rounding"], indent=2)  # fmt: skip

@@ -29,26 +29,35 @@ e = html.escape
 
 CSS = """
 :root{--err:#b3261e;--warn:#8a5a00;--info:#1f5f8b;--ok:#1e7b34;--line:#d7dbe0;--bg:#f6f7f9}
-*{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f24}
+*{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;
+color:#1b1f24}
 header,main{max-width:1400px;margin:0 auto;padding:0 24px}header{padding-top:18px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid var(--line);
+padding-bottom:4px}
 .meta{color:#57606a;margin:0 0 12px}code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace}
+td code{white-space:nowrap}
 .verdict{border-radius:8px;padding:12px 16px;margin:10px 0;border:2px solid}
-.verdict.failed,.verdict.unreadable{border-color:var(--err);background:#fdecea}.verdict.passed{border-color:var(--ok);background:#e9f6ec}
-.verdict .status{font-size:20px;font-weight:700}.verdict.failed .status,.verdict.unreadable .status{color:var(--err)}
+.verdict.failed,.verdict.unreadable{border-color:var(--err);background:#fdecea}
+.verdict.passed{border-color:var(--ok);background:#e9f6ec}
+.verdict .status{font-size:20px;font-weight:700}
+.verdict.failed .status,.verdict.unreadable .status{color:var(--err)}
 .verdict.passed .status{color:var(--ok)}.verdict p{margin:4px 0}
 nav a{margin-right:14px}.counts span{display:inline-block;margin-right:14px;font-weight:600}
-table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid var(--line);
+padding:5px 8px;text-align:left;vertical-align:top}
 th{background:var(--bg);position:sticky;top:0;cursor:default;white-space:nowrap}th.sortable{cursor:pointer}
-th.sortable:after{content:" \\2195";color:#8c959f}th.asc:after{content:" \\2191"}th.desc:after{content:" \\2193"}
+th.sortable:after{content:" \\2195";color:#8c959f}th.asc:after{content:" \\2191"}
+th.desc:after{content:" \\2193"}
 .sev{font-weight:700;text-transform:uppercase;font-size:12px;white-space:nowrap}
-.error .sev,.st-failed{color:var(--err)}.warning .sev{color:var(--warn)}.info .sev{color:var(--info)}.st-passed{color:var(--ok)}
+.error .sev,.st-failed{color:var(--err)}.warning .sev{color:var(--warn)}.info .sev{color:var(--info)}
+.st-passed{color:var(--ok)}
 .st-skipped{color:#57606a}.st-failed,.st-passed,.st-skipped{font-weight:600}
 .where{white-space:nowrap}.where a.anchor{color:#8c959f;text-decoration:none;margin-left:4px}
 q{font-style:italic;color:#3d444d}.ef{color:#57606a;font-size:12.5px}.msg{max-width:760px}
 .controls{display:flex;gap:10px;flex-wrap:wrap;align-items:center;margin:6px 0 8px}
 .controls label{font-weight:600}select,input{font:inherit;padding:2px 4px}
-tr:target{outline:2px solid #0969da}.new{background:#8250df;color:#fff;border-radius:4px;padding:0 4px;font-size:11px}
+tr:target{outline:2px solid #0969da}.new{background:#8250df;color:#fff;border-radius:4px;padding:0 4px;
+font-size:11px}
 .fp{color:#8c959f;font-size:11px}details pre{white-space:pre-wrap;font-size:12px;margin:4px 0}
 """
 
@@ -61,8 +70,10 @@ JS = """
   function apply(){
     let n=0;const q=sel.q.value.trim().toLowerCase();
     for(const r of rows){
-      const ok=(!sel.severity.value||r.dataset.severity===sel.severity.value)&&(!sel.rule.value||r.dataset.rule===sel.rule.value)
-        &&(!sel.document.value||r.dataset.document===sel.document.value)&&(!q||r.textContent.toLowerCase().includes(q));
+      const ok=(!sel.severity.value||r.dataset.severity===sel.severity.value)
+        &&(!sel.rule.value||r.dataset.rule===sel.rule.value)
+        &&(!sel.document.value||r.dataset.document===sel.document.value)
+        &&(!q||r.textContent.toLowerCase().includes(q));
       r.hidden=!ok;if(ok)n++;
     }
     shown.textContent=n;
@@ -75,9 +86,11 @@ JS = """
   document.querySelectorAll('table.sortable').forEach(t=>{
     t.querySelectorAll('th.sortable').forEach((th,col)=>th.addEventListener('click',()=>{
       const body=t.tBodies[0];const asc=!th.classList.contains('asc');
-      t.querySelectorAll('th').forEach(h=>h.classList.remove('asc','desc'));th.classList.add(asc?'asc':'desc');
+      t.querySelectorAll('th').forEach(h=>h.classList.remove('asc','desc'));
+th.classList.add(asc?'asc':'desc');
       const idx=[...th.parentNode.children].indexOf(th);
-      const key=r=>{const c=r.children[idx];return c.dataset.sort!==undefined?c.dataset.sort:c.textContent.trim();};
+      const key=r=>{const c=r.children[idx];
+return c.dataset.sort!==undefined?c.dataset.sort:c.textContent.trim();};
       const num=x=>/^-?[0-9.]+$/.test(x);
       [...body.rows].sort((a,b)=>{const x=key(a),y=key(b);
         const d=num(x)&&num(y)?parseFloat(x)-parseFloat(y):x.localeCompare(y);return asc?d:-d;})
@@ -114,7 +127,8 @@ def _finding_row(report: Report, i: int) -> str:
             f'data-rule="{e(f.check)}" data-document="{e(doc)}">'
             f'<td class="sev" data-sort="{2 - SEVERITY_RANK[f.severity]}">{e(f.severity)}{new}</td>'
             f"<td><code>{e(f.check)}</code></td>"
-            f'<td class="where" data-sort="{e(doc)}:{line:08d}">{_where(f.locations[0]) if f.locations else "(the run)"}'
+            f'<td class="where" data-sort="{e(doc)}:{line:08d}">'
+            f'{_where(f.locations[0]) if f.locations else "(the run)"}'
             f'<a class="anchor" href="#f-{e(fp)}" title="link to this finding">#</a></td>'
             f'<td class="msg">{e(f.message)}{quotes}<div class="ef">{ef}</div>{expired}{raw}'
             f'<div class="fp">fingerprint {e(fp)}</div></td></tr>')  # fmt: skip
@@ -166,7 +180,8 @@ def _rule_summary(report: Report) -> str:
                 if any(r[s] for s in SEVERITIES) else "")  # fmt: skip
         body.append(f'<tr><td><code>{e(check)}</code></td><td class="st-{status}">{status}</td>'
                     + "".join(f'<td data-sort="{r[s]}">{r[s] or ""}</td>' for s in SEVERITIES)
-                    + f'<td data-sort="{r["runs"]}">{r["runs"]}</td><td>{e(summary)}</td><td>{link}</td></tr>')  # fmt: skip
+                    + f'<td data-sort="{r["runs"]}">{r["runs"]}</td><td>{e(summary)}</td>'
+                    + f"<td>{link}</td></tr>")  # fmt: skip
     return ('<table class="sortable" id="rule-summary"><thead><tr><th class="sortable">check</th>'
             '<th class="sortable">outcome</th><th class="sortable">errors</th><th class="sortable">warnings</th>'
             '<th class="sortable">info</th><th class="sortable">checks run</th><th>what it checks</th><th></th></tr>'
@@ -294,7 +309,7 @@ def render_html(report: Report, console: Console) -> None:
             rows.append([f'<span class="st-{"passed" if d["supported"] else "failed"}">'
                          f'{"reproduced" if d["supported"] else "not supported"}</span>',
                          f"<code>{e(str(d['document']))}:{d['line']}</code>", e(str(d["figure"])),
-                         e(" / ".join(str(x) for x in (d["indicator"], d["measure"], d["breakdown"], d["period"]) if x)),
+                         e(" / ".join(str(d[k]) for k in ("indicator", "measure", "breakdown", "period") if d[k])),
                          f"{d['recomputed']:.4g}" if isinstance(d["recomputed"], float) else e(str(d["recomputed"])),
                          e(f"[{lo}, {hi})"), e(str(d["extract"]))])  # fmt: skip
         parts.append(f'<h2 id="recomputation">Recomputation ({ok} of {len(report.recomputed)} published figures '

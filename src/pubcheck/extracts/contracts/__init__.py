@@ -37,5 +37,6 @@ from pubcheck.extracts.contracts.read import find_extracts, load_extract
 
 __all__ = [
     "CONTRACT", "STRUCTURE", "UNREADABLE", "CompiledRule", "ContractResult", "aggregate_detail",
-    "compile_contract", "compile_schema", "contract_runs", "expr_text", "find_extracts", "load_extract", "validate_extract",
+    "compile_contract", "compile_schema", "contract_runs", "expr_text", "find_extracts", "load_extract",
+    "validate_extract",
 ]  # fmt: skip
