@@ -81,6 +81,23 @@ def test_planted_defect_fails(runs: dict, case: str) -> None:
         assert all(f["locations"][0]["quote"] for f in hits)  # sample rows
 
 
+@pytest.mark.parametrize(("case", "cause"), [
+    ("truncated-csv", "reoffending.csv: truncated: the file is cut short: its last line (837) ends after 2 of 9 cells"),
+    ("wrong-encoding", "social_investment.csv: encoding-error: the file is not UTF-8: 84 lines hold bytes that are not"),
+])  # fmt: skip
+def test_a_broken_file_is_one_error_naming_the_cause(runs: dict, case: str, cause: str) -> None:
+    """Not a cascade: one error, its cause and place, and how many later checks it skipped."""
+    code, report = runs[case]
+    assert code == 1
+    assert [(f["check"], f["severity"]) for f in report["findings"]] == [("intake", "error")]
+    msg = report["findings"][0]["message"]
+    assert msg.startswith(cause), msg
+    skipped = [c for c in report["checks"] if c["status"] == "skipped"]
+    assert f"{len(skipped)} later checks skipped (" in msg and len(skipped) > 10
+    assert all(c["reason"].startswith("intake failed: ") for c in skipped)
+    assert report["verdict"]["first"]["message"] == msg
+
+
 def test_shifted_rate_names_the_rates(runs: dict) -> None:
     _, report = runs["shifted-rate"]
     shift = [f for f in report["findings"] if f["check"] == "refresh-rate-shift"]
