@@ -14,13 +14,21 @@ from pubcheck import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
+def _shown(path: Path) -> Path:
+    """A path as the user would type it from here: relative when under the current folder."""
+    try:
+        return path.relative_to(Path.cwd()) if path.is_absolute() else path
+    except ValueError:
+        return path
+
+
 def _default_published() -> Path:
     from pubcheck.paths import published_dir
 
     d = published_dir()
     if d is None:
         raise SystemExit("pubcheck: no DIR given and the bundled published/ folder was not found")
-    return d
+    return _shown(d)
 
 
 EXIT_CODES = """exit codes:
@@ -261,7 +269,7 @@ def _validate(args: argparse.Namespace) -> int:
     target = args.published or _default_published()
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
-    extracts = args.extracts or bundled_extracts()
+    extracts = args.extracts or _shown(bundled_extracts())
     return _run_and_render(args, target, extracts=extracts, publication_rules=False, config=args.config)
 
 
