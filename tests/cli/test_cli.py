@@ -287,6 +287,17 @@ def test_junit_report(bundled: tuple[int, dict, str]) -> None:
     assert not any("#" in n or re.search(r":\d+$", n) for n in cases)
 
 
+def test_paths_are_relative_to_where_the_command_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An absolute DIR under the current folder is reported as the user would type it from here."""
+    monkeypatch.chdir(ROOT)
+    rc, out, err = run(["check", str(PUBLISHED), "--format", "json", "--no-progress"])
+    report = json.loads(out)
+    assert report["target"] == "published"
+    assert all(d["path"].startswith("published/") for d in report["documents"])
+    assert all(loc["document"].startswith("published/") for f in report["findings"] for loc in f["locations"])
+    assert str(ROOT) not in out
+
+
 def test_junit_lists_unselected_rules_as_skipped() -> None:
     rc, out, _ = run(["check", "--select", "unit-mismatch,prose-table", "--format", "junit", "--no-progress",
                       "--fail-on", "warning"])  # fmt: skip

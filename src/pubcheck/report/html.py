@@ -52,7 +52,8 @@ th.desc:after{content:" \\2193"}
 .error .sev,.st-failed{color:var(--err)}.warning .sev{color:var(--warn)}.info .sev{color:var(--info)}
 .st-passed{color:var(--ok)}
 .st-skipped{color:#57606a}.st-failed,.st-passed,.st-skipped{font-weight:600}
-.where{white-space:nowrap}.where a.anchor{color:#8c959f;text-decoration:none;margin-left:4px}
+.where{max-width:340px}.where code,#checks-table td:nth-child(3) code{white-space:normal;word-break:break-all}
+.where a.anchor{color:#8c959f;text-decoration:none;margin-left:4px}
 q{font-style:italic;color:#3d444d}.ef{color:#57606a;font-size:12.5px}.msg{max-width:760px}
 .controls{display:flex;gap:10px;flex-wrap:wrap;align-items:center;margin:6px 0 8px}
 .controls label{font-weight:600}select,input{font:inherit;padding:2px 4px}
@@ -184,7 +185,7 @@ def _rule_summary(report: Report) -> str:
                     + f"<td>{link}</td></tr>")  # fmt: skip
     return ('<table class="sortable" id="rule-summary"><thead><tr><th class="sortable">check</th>'
             '<th class="sortable">outcome</th><th class="sortable">errors</th><th class="sortable">warnings</th>'
-            '<th class="sortable">info</th><th class="sortable">checks run</th><th>what it checks</th><th></th></tr>'
+            '<th class="sortable">info</th><th class="sortable">checks run</th><th>what it reports</th><th></th></tr>'
             f"</thead><tbody>{''.join(body)}</tbody></table>")  # fmt: skip
 
 
