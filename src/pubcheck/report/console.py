@@ -122,11 +122,17 @@ def render_console(report: Report, console: Console) -> None:
     if ran:
         line = f"{len(ran) - len(failed) - len(skipped)} passed, {len(failed)} failed, {len(skipped)} skipped"
         _line(console, [Text(f"{plural(len(ran), 'check')}:", style="bold"), line])
-        for o in skipped[:10]:
-            _line(console, [Text("skipped", style="dim"), f"{o.run.name}" + (f" on {o.run.target}" if o.run.target
-                            else "") + (f": {o.run.reason}" if o.run.reason else "")], indent=2)  # fmt: skip
-        if len(skipped) > 10:
-            _line(console, [Text("skipped", style="dim"), f"and {len(skipped) - 10} more (see the JSON report)"], 2)
+        # one line per cause: a truncated file skips every later check of it, for one reason
+        causes: dict[tuple[str, str], list] = {}
+        for o in skipped:
+            causes.setdefault((o.run.target or "", o.run.reason or ""), []).append(o)
+        for (target, reason), runs in list(causes.items())[:10]:
+            what = runs[0].run.name if len(runs) == 1 else plural(len(runs), "check")
+            _line(console, [Text("skipped", style="dim"), what + (f" on {target}" if target else "")
+                            + (f": {reason}" if reason else "")], indent=2)  # fmt: skip
+        if len(causes) > 10:
+            more = sum(len(r) for r in list(causes.values())[10:])
+            _line(console, [Text("skipped", style="dim"), f"and {plural(more, 'check')} more (see the JSON report)"], 2)
     if report.suppressed:
         _line(console, [Text("suppressed", style="bold"), f"{plural(len(report.suppressed), 'finding')} accepted "
                         "in pubcheck.toml (listed in the JSON and HTML reports)"])  # fmt: skip
