@@ -11,7 +11,7 @@ from pubcheck.cli import main
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "refresh" / "truncated-csv"
 
 
-def test_a_truncated_file_is_one_cause_of_many_skipped_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_truncated_file_is_one_cause_of_many_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["refresh", "--previous", str(FIX / "previous"), "--current", str(FIX / "current"),
                  "--no-progress", "--state-dir", str(tmp_path / "gx")])  # fmt: skip
     out = capsys.readouterr().out
