@@ -222,6 +222,8 @@ CONTINUES = re.compile(
     re.I,
 )
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+DENSE_FIGURES = 30
+DENSE_CHARS = 4000
 
 
 @dataclass
@@ -237,6 +239,12 @@ class Sentence:
     @property
     def continues(self) -> bool:
         return self.antecedent is not None
+
+    @property
+    def dense(self) -> bool:
+        """A 'sentence' of dozens of figures (or thousands of characters) is a table or a list
+        flattened into text, not prose: its figures get no key from it and are not traced."""
+        return len(self.offsets) > DENSE_FIGURES or len(self.text) > DENSE_CHARS
 
 
 @dataclass
@@ -650,6 +658,8 @@ def text_key(s: Sentence, offset: int, end: int, unit: str, reference: str | Non
     - words narrowing its subject that pubcheck does not read make it incomplete."""
     from pubcheck.figures.trace import subject_phrases, unread_modifiers  # same stage
 
+    if s.dense:
+        return None, "its sentence is a table or list flattened into text"
     period, how = figure_period(s, offset, end, reference)
     clause, c0 = _clause(s.text, offset, end)
     own_words = _content(clause, s.text[offset:end], vocab)
