@@ -479,11 +479,11 @@ def tidy_table(table: Table, doc: Document | None = None,
     value_cols: list[int] = []
     for c in range(ncols):
         cells = [row.cells[c] for row in rows if c < len(row.cells) and not row.cells[c].is_empty]
-        n_num = sum(1 for x in cells if _number(x) is not None)
-        n_text = sum(1 for x in cells if _number(x) is None and not _missing(x))
+        numbers = [x for x in cells if _number(x) is not None]  # each cell read once
+        n_num = len(numbers)
+        n_text = sum(1 for x in cells if not _missing(x)) - sum(1 for x in numbers if not _missing(x))
         name = " ".join(head(c))
-        periodic = bool(PERIOD_HEADER.search(name)) and all(
-            period_of(x.stripped) for x in cells if _number(x) is not None)  # fmt: skip
+        periodic = bool(PERIOD_HEADER.search(name)) and all(period_of(x.stripped) for x in numbers)
         if c == 0 or n_text > n_num or periodic or c in split_of or c in split_types or (
                 CODE_HEADER.search(names[c]) and n_text + n_num > 0):  # fmt: skip
             label_cols.append(c)
