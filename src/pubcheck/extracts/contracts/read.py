@@ -5,7 +5,7 @@ numbers (`_Source`)."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ class _Source:
     wrong_dtype: dict[str, str] = field(default_factory=dict)  # Parquet column -> dtype in the file
     unusable: dict[str, str] = field(default_factory=dict)  # declared column -> why it cannot be checked
     excluded: list[int] = field(default_factory=list)  # data rows (0-based) left out: malformed lines
+    blank: list[int] = field(default_factory=list)  # those of them that are blank lines
     keyed: dict[str, Finding] = field(default_factory=dict)  # rule key -> finding
 
     def add(self, key: str, finding: Finding) -> None:
@@ -296,7 +297,17 @@ def _csv_lines(src: _Source, ncols: int, ends_with_newline: bool) -> tuple[bool,
                                "a readable CSV file", _err(exc)))  # fmt: skip
         return False, True
     bad = out["bad"][0].to_list() if out.height else []
-    n_lines, n_bad = int(out["n"][0]), int(out["n_bad"][0])
+    return _line_findings(src, ncols, ends_with_newline, bad, int(out["n"][0]), int(out["n_bad"][0]),
+                          lambda indices: _raw_lines(path, indices))  # fmt: skip
+
+
+def _line_findings(src: Any, ncols: int, ends_with_newline: bool, bad: list[dict[str, Any]], n_lines: int,
+                   n_bad: int, raw_lines: Callable[[list[int]], dict[int, bytes]]) -> tuple[bool, bool]:  # fmt: skip
+    """The findings of a line scan (`bad`: the first malformed lines, each with i (0-based
+    line), line, fields, blank, ragged, bad_text; `n_bad` of `n_lines` in all); notes the
+    data rows to leave out. `raw_lines(indices)`: the bytes of those lines. Returns (some text
+    is not UTF-8, too broken to validate). Shared by the engines' line scans."""
+    path = src.path
     last = n_lines - 1
     groups: dict[str, list[dict[str, Any]]] = {"truncated": [], "ragged-row": [], "blank-line": [], "encoding": []}
     for b in bad:
@@ -325,7 +336,7 @@ def _csv_lines(src: _Source, ncols: int, ends_with_newline: bool) -> tuple[bool,
         n = len(items) if n_bad <= MAX_BAD_LINES else f"at least {len(items)}"
         first = items[0]
         if gid == "encoding":
-            raw = _raw_lines(path, [b["i"] for b in items[:5]])
+            raw = raw_lines([b["i"] for b in items[:5]])
             shown = "; ".join(f"line {b['i'] + 1}: {raw.get(b['i'], b['line'])!r}" for b in items[:5])
         else:
             shown = "; ".join(f"line {b['i'] + 1}: " + ("blank" if b["blank"] else f"{b['fields']} fields")
@@ -339,6 +350,7 @@ def _csv_lines(src: _Source, ncols: int, ends_with_newline: bool) -> tuple[bool,
         ))  # fmt: skip
         src.excluded += [b["i"] - 1 for b in items]
     src.excluded = sorted(set(src.excluded))
+    src.blank = sorted(b["i"] - 1 for b in groups["blank-line"])
     if n_bad > MAX_BAD_LINES:
         src.add(*_file_finding(
             UNREADABLE, "error", path, "unreadable", f"unreadable: more than {MAX_BAD_LINES:,} malformed lines: "
