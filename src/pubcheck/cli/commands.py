@@ -61,10 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
                                    "fixtures/extracts/) against its Pandera contract, recompute every "
                                    "published figure linked to an indicator the extracts cover, and "
                                    "report each figure the extracts do not support.")  # fmt: skip
-    v.add_argument("extracts", nargs="?", type=Path, metavar="EXTRACTS_DIR",
-                   help="folder of extracts (<stem>.parquet or <stem>.csv)")
+    v.add_argument("extracts", nargs="?", metavar="EXTRACTS_DIR",
+                   help="folder of extracts (<stem>.parquet or <stem>.csv); with --engine spark also a URI "
+                        "Spark reads (s3a://, abfss://, hdfs://, file://)")  # fmt: skip
     v.add_argument("--published", type=Path, metavar="DIR",
                    help="publications to compare with (default: the bundled published/)")
+    _engine_options(v)
     _report_options(v)
 
     f = sub.add_parser("figures", help="list every figure extracted from the publications",
@@ -107,10 +109,44 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--published", type=Path, metavar="DIR",
                    help="also validate the figures extracted from the publications in DIR with the "
                         "suite checks/gx/published-figures.json (units, ranges, complete series)")  # fmt: skip
+    _engine_options(r)
     _report_options(r)
 
     sub.add_parser("rules", help="list the rules with their ids and what they check")
     return p
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    """The engine options validate and refresh share."""
+    p.add_argument("--engine", choices=["polars", "spark"], default="polars",
+                   help="run the extracts on polars (this machine, default) or on Apache Spark "
+                        "(pyspark and Java 17: the spark extra)")  # fmt: skip
+    p.add_argument("--spark-master", metavar="URL",
+                   help="Spark master for --engine spark (default: the one spark-submit or the platform "
+                        "set, else local[*])")  # fmt: skip
+    p.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                   help="a Spark setting for --engine spark (repeatable), e.g. "
+                        "spark.hadoop.fs.s3a.endpoint=https://...")  # fmt: skip
+
+
+def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The engine --engine names (None: polars), with --spark-master and --spark-conf."""
+    from pubcheck.model import InputError
+
+    if args.engine != "spark":
+        if args.spark_master or args.spark_conf:
+            raise InputError("--spark-master and --spark-conf need --engine spark")
+        return None
+    from pubcheck.extracts.spark.engine import SparkEngine
+    from pubcheck.extracts.spark.session import parse_conf
+
+    return SparkEngine(args.spark_master, parse_conf(args.spark_conf))
+
+
+def _is_uri(text: str) -> bool:
+    import re
+
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text))
 
 
 def _report_options(p: argparse.ArgumentParser, *, gate: bool = True) -> None:
@@ -203,8 +239,14 @@ def _validate(args: argparse.Namespace) -> int:
     target = args.published or _default_published()
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
-    extracts = args.extracts or bundled_extracts()
-    return _run_and_render(args, target, extracts=extracts, publication_rules=False)
+    engine = _engine(args)
+    if args.extracts and _is_uri(args.extracts):
+        if engine is None:
+            raise InputError(f"{args.extracts}: a URI needs --engine spark (the polars engine reads local folders)")
+        extracts = args.extracts
+    else:
+        extracts = Path(args.extracts) if args.extracts else bundled_extracts()
+    return _run_and_render(args, target, extracts=extracts, publication_rules=False, engine=engine)
 
 
 def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # type: ignore[no-untyped-def]

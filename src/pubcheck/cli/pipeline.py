@@ -23,18 +23,19 @@ from pubcheck.report import DocumentSummary, Report
 
 def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | None = None,
           progress=None, extracts: Path | None = None, publication_rules: bool = True,
-          config: Path | None = None) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
+          config: Path | None = None, engine=None) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
     """Run every registered rule over the publications in `target` (a folder or a file);
     with `extracts`, also validate the extracts there and recompute every published figure
     from them (`publication_rules=False` runs only that: `pubcheck validate`). The folder's
-    pubcheck.toml (or `config`) adds its team's registry, groups, roles and bands."""
+    pubcheck.toml (or `config`) adds its team's registry, groups, roles and bands. `engine`:
+    the engine the extracts stage runs on (None: polars; the Spark engine for --engine spark)."""
     cfg = load_config(target, config)
     with using_quantifiers(cfg.quantifiers):
-        return _check(target, cfg, select, ignore, progress, extracts, publication_rules)
+        return _check(target, cfg, select, ignore, progress, extracts, publication_rules, engine)
 
 
 def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] | None, progress,  # type: ignore[no-untyped-def]
-           extracts: Path | None, publication_rules: bool) -> Report:
+           extracts: Path | None, publication_rules: bool, engine=None) -> Report:
     linking = load_rules(cfg.linking_files())
     loaded = load_documents(target, display_root=Path.cwd())
     extractions: list[Extraction] = []
@@ -63,7 +64,7 @@ def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] 
     if extracts is not None:
         from pubcheck.extracts.validate import run_extracts
 
-        more, summaries, comparisons = run_extracts(extracts, corpus, progress)
+        more, summaries, comparisons = run_extracts(extracts, corpus, progress, engine=engine)
         findings = dedupe(findings + filter_findings(more, select, ignore))
     docs = [DocumentSummary(e.document.path, e.document.sha256, len(e.figures), len(e.tables),
                             e.document.manifest_id) for e in extractions]  # fmt: skip

@@ -33,9 +33,13 @@ def bundled_extracts() -> Path:
     return root / "fixtures" / "extracts"
 
 
-def run_extracts(directory: Path, corpus, progress=None):  # type: ignore[no-untyped-def]
+def run_extracts(directory: Path, corpus, progress=None, engine=None):  # type: ignore[no-untyped-def]
     """Validate every extract in `directory`, recompute the published figures of `corpus`.
-    Returns (findings, extract summaries, comparisons)."""
+    Returns (findings, extract summaries, comparisons). `engine`: another engine to run this
+    stage on (pubcheck.extracts.spark.engine.SparkEngine, whose `directory` may be a URI);
+    None: polars, here."""
+    if engine is not None:
+        return engine.run_extracts(directory, corpus, progress)
     import polars as pl
 
     from pubcheck.extracts.contracts import find_extracts, load_extract, validate_extract

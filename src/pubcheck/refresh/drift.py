@@ -85,6 +85,56 @@ def _sample(df: pl.DataFrame, mask: pl.Expr, n: int = SAMPLE) -> str:
     return " | ".join(", ".join(f"{k}={v}" for k, v in r.items()) for r in rows)
 
 
+class PolarsView:
+    """What the refresh rules ask of an extract, answered by polars on a frame in memory. The
+    Spark engine answers the same questions with Spark (pubcheck.refresh.spark.SparkView), so
+    the rules below are written once for both."""
+
+    def __init__(self, df: pl.DataFrame):
+        self.df = df
+
+    @property
+    def height(self) -> int:
+        return self.df.height
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return dict(self.df.schema)
+
+    def n_unique(self, col: str) -> int:
+        """Distinct values, null counting as one."""
+        return self.df.get_column(col).n_unique()
+
+    def distinct(self, col: str) -> set[Any]:
+        """Distinct non-null values."""
+        return set(self.df.get_column(col).drop_nulls().unique().to_list())
+
+    def count_eq(self, col: str, value: Any) -> int:
+        return self.df.filter(pl.col(col) == value).height
+
+    def shares(self, col: str, name: str) -> pl.DataFrame:
+        """Each value's share of the rows (nulls too): columns `col` and `name`."""
+        return self.df.get_column(col).value_counts(normalize=True, name=name)
+
+    def counts(self, col: str, name: str) -> pl.DataFrame:
+        """Rows per value: columns `col` and `name`."""
+        return self.df.group_by(col).agg(pl.len().alias(name))
+
+    def sample(self, col: str, value: Any, *, as_text: bool = False) -> str:
+        """The first rows where `col` equals `value` (`as_text`: compared as text)."""
+        c = pl.col(col).cast(pl.String) if as_text else pl.col(col)
+        return _sample(self.df, c == value)
+
+    def aggregate(self, stem: str) -> Any:
+        from pubcheck.extracts.recompute import aggregate
+
+        return aggregate({stem: self.df.lazy()})
+
+
+def _view(frame: Any) -> Any:
+    return PolarsView(frame) if isinstance(frame, pl.DataFrame) else frame
+
+
 def _period_text(value: Any) -> str:
     return str(value)
 
@@ -110,10 +160,11 @@ def read_revisions(folder: Path) -> dict[str, set[str]]:
     return out
 
 
-def _code_columns(stem: str, prev: pl.DataFrame) -> dict[str, list[str] | None]:
+def _code_columns(stem: str, prev: Any) -> dict[str, list[str] | None]:
     """String code columns -> the contract's allowed values (None: not declared)."""
     from pubcheck.refresh.gx import _contract_columns
 
+    prev = _view(prev)
     contract, key = _contract_columns(stem)
     period = PERIOD_COLUMNS.get(stem)
     out: dict[str, list[str] | None] = {}
@@ -121,39 +172,41 @@ def _code_columns(stem: str, prev: pl.DataFrame) -> dict[str, list[str] | None]:
         if name == period or name in key or dtype != pl.String:
             continue
         allowed = contract.get(name, {}).get("allowed")
-        if allowed is not None or prev.get_column(name).n_unique() <= MAX_CODES:
+        if allowed is not None or prev.n_unique(name) <= MAX_CODES:
             out[name] = list(allowed) if allowed is not None else None
     return out
 
 
 def category_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
                    config: RefreshConfig) -> list[Finding]:  # fmt: skip
+    """`prev`, `cur`: polars frames, or views of extracts another engine holds (PolarsView's methods)."""
+    prev, cur = _view(prev), _view(cur)
     out: list[Finding] = []
     for col, allowed in _code_columns(stem, prev).items():
-        if col not in cur.columns:
+        if col not in cur.schema:
             continue
-        before = set(prev.get_column(col).drop_nulls().unique().to_list())
-        now = set(cur.get_column(col).drop_nulls().unique().to_list())
+        before = prev.distinct(col)
+        now = cur.distinct(col)
         for code in sorted(before - now):
             out.append(_finding(
                 "refresh-category", "error", path, col,
                 f"column {col}: {code!r} is in the previous extract and absent now (a dropped category?)",
                 f"{code!r} present (as in the previous extract)", f"no row with {col} = {code!r}",
-                "previous rows: " + _sample(prev, pl.col(col) == code)))  # fmt: skip
+                "previous rows: " + prev.sample(col, code)))  # fmt: skip
         for code in sorted(now - before):
             if allowed is not None and code in allowed:
                 continue  # a permitted code appearing for the first time
             why = "not allowed by the contract" if allowed is not None else "not in the previous extract"
-            n = cur.filter(pl.col(col) == code).height
+            n = cur.count_eq(col, code)
             out.append(_finding(
                 "refresh-category", "error", path, col,
                 f"column {col}: new code {code!r} ({why}; {n} rows; a renamed code?)",
                 f"codes of the previous extract: {', '.join(map(str, sorted(before)))}", f"{code!r} in {n} rows",
-                "current rows: " + _sample(cur, pl.col(col) == code)))  # fmt: skip
+                "current rows: " + cur.sample(col, code)))  # fmt: skip
         if prev.height < config.mix_min_rows or cur.height < config.mix_min_rows:
             continue
-        share_p = prev.get_column(col).value_counts(normalize=True, name="p")
-        share_c = cur.get_column(col).value_counts(normalize=True, name="c")
+        share_p = prev.shares(col, "p")
+        share_c = cur.shares(col, "c")
         both = share_p.join(share_c, on=col, how="inner")
         for row in both.iter_rows(named=True):
             moved = (row["c"] - row["p"]) * 100
@@ -163,16 +216,17 @@ def category_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
                     f"column {col}: the share of {row[col]!r} moved {moved:+.1f} points "
                     f"({row['p'] * 100:.1f}% -> {row['c'] * 100:.1f}%)",
                     f"share within {config.mix_points:g} points of {row['p'] * 100:.1f}%",
-                    f"{row['c'] * 100:.1f}%", "current rows: " + _sample(cur, pl.col(col) == row[col])))  # fmt: skip
+                    f"{row['c'] * 100:.1f}%", "current rows: " + cur.sample(col, row[col])))  # fmt: skip
     return out
 
 
 def period_rows_rule(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
                      config: RefreshConfig) -> list[Finding]:  # fmt: skip
+    prev, cur = _view(prev), _view(cur)
     period = PERIOD_COLUMNS.get(stem)
-    if period is None or period not in prev.columns or period not in cur.columns:
+    if period is None or period not in prev.schema or period not in cur.schema:
         return []
-    counts = prev.group_by(period).agg(p=pl.len()).join(cur.group_by(period).agg(c=pl.len()), on=period)
+    counts = prev.counts(period, "p").join(cur.counts(period, "c"), on=period)
     out = []
     for row in counts.sort(period).iter_rows(named=True):
         p, c = row["p"], row["c"]
@@ -183,22 +237,23 @@ def period_rows_rule(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFram
                 f"column {period}: period {_period_text(value)} has {c:,} rows, {p:,} in the previous extract "
                 f"(x{c / p:.2f}: a doubled or lost period?)",
                 f"{p:,} rows +- {config.period_change:.0%}", f"{c:,} rows",
-                "current rows: " + _sample(cur, pl.col(period) == value)))  # fmt: skip
+                "current rows: " + cur.sample(period, value)))  # fmt: skip
     return out
 
 
-def _key_figures(stem: str, df: pl.DataFrame) -> dict[tuple[str, str, str, str], float]:
+def _key_figures(stem: str, df: Any) -> dict[tuple[str, str, str, str], float]:
     """(indicator, measure, unit, period) -> value, for every period of the extract."""
-    from pubcheck.extracts.recompute import aggregate, load_registry, recompute
+    from pubcheck.extracts.recompute import load_registry, recompute
 
+    df = _view(df)
     period = PERIOD_COLUMNS.get(stem)
     measures = KEY_MEASURES.get(stem)
-    if period is None or not measures or period not in df.columns:
+    if period is None or not measures or period not in df.schema:
         return {}
-    agg = aggregate({stem: df.lazy()})
+    agg = df.aggregate(stem)
     out: dict[tuple[str, str, str, str], float] = {}
     seen: set[tuple[str, str, str, float]] = set()
-    periods = sorted(_period_text(v) for v in df.get_column(period).drop_nulls().unique().to_list())
+    periods = sorted(_period_text(v) for v in df.distinct(period))
     for spec in load_registry().values():
         if spec.extract != stem:
             continue
@@ -229,6 +284,7 @@ def _rate_column(stem: str, measure: str) -> str | None:
 
 def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, config: RefreshConfig,
                   revisions: dict[str, set[str]]) -> list[Finding]:  # fmt: skip
+    prev, cur = _view(prev), _view(cur)
     period = PERIOD_COLUMNS.get(stem)
     if period is None:
         return []
@@ -249,7 +305,6 @@ def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, 
             tol_txt, moved_txt = f"{config.history_tolerance:g}%", f"{moved:+.2f}%"
         if abs(moved) <= config.history_tolerance:
             continue
-        mask = pl.col(period).cast(pl.String) == p
         if p in listed:
             sev, note = "info", " (listed as a revision)"
         else:
@@ -258,7 +313,8 @@ def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, 
             "refresh-revised-history", sev, path, _rate_column(stem, measure),
             f"{_what(ind, measure, unit)}, period {p}: {old:,.4g} in the previous extract, {v:,.4g} now "
             f"({moved_txt}){note}",
-            f"{old:,.4g} (within {tol_txt})", f"{v:,.4g}", "current rows: " + _sample(cur, mask)))  # fmt: skip
+            f"{old:,.4g} (within {tol_txt})", f"{v:,.4g}",
+            "current rows: " + cur.sample(period, p, as_text=True)))  # fmt: skip
     # rate shift: the newest period's rates vs the period before, in the current extract
     if len(periods) >= 2:
         last, before_last = periods[-1], periods[-2]
@@ -276,6 +332,6 @@ def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, 
                 f"{before_last} ({old:.1f})",
                 f"within {config.rate_warn_points:g} points (warning) / {config.rate_error_points:g} points (error)"
                 f" of {old:.1f}", f"{v:.1f} ({moved:+.1f} points)",
-                "current rows: " + _sample(cur, pl.col(period).cast(pl.String) == last)))  # fmt: skip
+                "current rows: " + cur.sample(period, last, as_text=True)))  # fmt: skip
     return out
 

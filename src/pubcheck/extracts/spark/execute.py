@@ -36,15 +36,16 @@ from pubcheck.extracts.spark.read import SparkSource, location, open_source
 from pubcheck.extracts.spark.translate import Untranslatable, col, polars_to_spark
 
 
-def validate_extract(spark: SparkSession, path: str | Path, stem: str, *, sample: int = 5,
-                     confirm: bool = True) -> ContractResult:  # fmt: skip
+def validate_extract(spark: SparkSession, path: str | Path, stem: str, *, sample: int = 5, confirm: bool = True,
+                     sources: dict[str, SparkSource] | None = None) -> ContractResult:  # fmt: skip
     """The Spark twin of contracts.validate_extract: same counts (ContractResult.counts keys),
-    same findings. `path`: a local path or a URI Spark reads."""
+    same findings. `path`: a local path or a URI Spark reads. `sources`: where to keep the
+    opened source (by str(path)), for reading the typed columns afterwards."""
     where = location(path)
     t0 = time.perf_counter()
     result = ContractResult(where, stem)  # type: ignore[arg-type]
     try:
-        _validate(spark, result, stem, sample=sample, confirm=confirm)
+        _validate(spark, result, stem, sample=sample, confirm=confirm, sources=sources)
     except Exception as exc:  # the last line of defence: a finding, never a traceback
         _add(result, *_file_finding(CONTRACT, "error", where, "check-error",  # type: ignore[arg-type]
                                     f"check-error: validation stopped: {_err(exc)}", "a completed validation",
@@ -88,9 +89,12 @@ def _distinct(rule: CompiledRule) -> Column:
     return F.count_distinct(F.struct(*[col(c) for c in rule.columns]))
 
 
-def _validate(spark: SparkSession, result: ContractResult, stem: str, *, sample: int, confirm: bool) -> None:
+def _validate(spark: SparkSession, result: ContractResult, stem: str, *, sample: int, confirm: bool,
+              sources: dict[str, SparkSource] | None) -> None:  # fmt: skip
     t = time.perf_counter()
     src = open_source(spark, result.path, stem)
+    if sources is not None:
+        sources[str(result.path)] = src
     result.findings += src.findings
     result.by_rule.update(src.keyed)
     if src.df is None:

@@ -1,0 +1,146 @@
+"""`SparkEngine`: what `--engine spark` hands to `validate` and `refresh`. It holds the session
+(started on first use, from --spark-master and --spark-conf) and runs the extracts stage on it:
+`run_extracts` is the Spark twin of pubcheck.extracts.validate.run_extracts (contracts,
+recomputation, indicator invariants; same findings)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pubcheck.extracts.validate import ExtractSummary
+from pubcheck.model import Finding, InputError
+
+
+class SparkEngine:
+    """The Spark engine. `master`: None uses what spark-submit or the platform set, else
+    local[*]; `conf`: --spark-conf values. `spark`: a session to use as it is (tests, notebooks)."""
+
+    name = "spark"
+
+    def __init__(self, master: str | None = None, conf: Mapping[str, str] | None = None, *, spark: Any = None):
+        self.master = master
+        self.conf = dict(conf or {})
+        self._spark = spark
+        self._sources: dict[str, Any] = {}
+        self.session_seconds = 0.0
+
+    @property
+    def spark(self) -> Any:
+        if self._spark is None:
+            from pubcheck.extracts.spark.session import spark_session
+
+            t0 = time.perf_counter()
+            self._spark = spark_session(self.master, self.conf)
+            self.session_seconds = time.perf_counter() - t0
+        return self._spark
+
+    # ---- the pieces
+    def find_extracts(self, directory: str | Path) -> dict[str, Any]:
+        from pubcheck.extracts.spark.read import find_extracts
+
+        return find_extracts(self.spark, directory)
+
+    def is_directory(self, directory: str | Path) -> bool:
+        from pubcheck.extracts.spark.read import is_directory
+
+        return is_directory(self.spark, directory)
+
+    def validate_extract(self, path: Any, stem: str, *, sample: int = 5, confirm: bool = True) -> Any:
+        """The contract (ContractResult); the opened source is kept for `load`."""
+        from pubcheck.extracts.spark.execute import validate_extract
+
+        return validate_extract(self.spark, path, stem, sample=sample, confirm=confirm, sources=self._sources)
+
+    def load(self, path: Any, stem: str) -> tuple[Any, list[Finding]]:
+        """The extract's declared columns, typed, as a Spark DataFrame (None if it cannot be
+        read as the contract's table), and its structure findings (as load_extract)."""
+        from pubcheck.extracts.contracts.common import STRUCTURE, _file_finding
+        from pubcheck.extracts.spark.read import open_source
+
+        src = self._sources.get(str(path)) or open_source(self.spark, path, stem)
+        findings = list(src.findings)
+        for col, found in src.wrong_dtype.items():
+            declared = src.parsed[col]
+            findings.append(_file_finding(
+                STRUCTURE, "error", src.path, "dtype", f"column {col}: dtype: the file has {found}, the contract "
+                f"declares {declared}", str(declared), found, cell=col)[1])  # fmt: skip
+        return (src.typed() if src.df is not None else None), findings
+
+    def read_scales(self, directory: str | Path) -> dict[str, float]:
+        """recompute.read_scales for a local folder or a URI (datapackage.json fetched first)."""
+        from pubcheck.extracts.recompute import read_scales
+        from pubcheck.extracts.spark.read import Uri, _Files, location
+
+        where = location(directory)
+        if not isinstance(where, Uri):
+            return read_scales(where)
+        files = _Files(self.spark)
+        uri = where.child("datapackage.json")
+        size = files.size(uri)
+        data = files.read(uri, 0, size) if size is not None and size <= 16 << 20 else None
+        if data is None:
+            return {}
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "datapackage.json").write_bytes(data)
+            return read_scales(Path(tmp))
+
+    def aggregate(self, frames: dict[str, Any], scales: dict[str, float]) -> Any:
+        from pubcheck.extracts.spark.recompute import aggregate
+
+        return aggregate(frames, scales)
+
+    # ---- `pubcheck validate` on Spark
+    def run_extracts(self, directory: str | Path, corpus: Any, progress: Any = None) -> tuple[
+            list[Finding], list[ExtractSummary], list[Any]]:  # fmt: skip
+        """Validate every extract in `directory` (a local folder or a URI) and recompute the
+        published figures of `corpus`: the same findings as the polars engine's run_extracts."""
+        from pubcheck.extracts.invariants import recomputed_findings
+        from pubcheck.extracts.recompute import compare
+
+        if progress:
+            progress("starting Spark")
+        if not self.is_directory(directory):
+            raise InputError(f"{directory}: no such directory of extracts")
+        found = self.find_extracts(directory)
+        findings: list[Finding] = []
+        summaries: list[ExtractSummary] = []
+        if not found:
+            findings.append(Finding(
+                check="extract-missing", severity="error",
+                message=f"{directory} holds no extract pubcheck knows (expected files like pupils.parquet "
+                        "or reoffending.csv; see schemas/extracts.py)",
+                expected="at least one extract", found="none", locations=(),
+            ))  # fmt: skip
+        frames: dict[str, Any] = {}
+        for stem, path in sorted(found.items()):
+            if progress:
+                progress(f"validating {path.name} on Spark")
+            t0 = time.perf_counter()
+            result = self.validate_extract(path, stem)
+            findings += result.findings
+            summaries.append(ExtractSummary(stem, str(path), result.rows, time.perf_counter() - t0,
+                                            len(result.findings)))  # fmt: skip
+            broken = any(f.check in ("extract-unreadable", "extract-structure") for f in result.findings)
+            if not broken:
+                df, load_findings = self.load(path, stem)
+                if df is not None and not load_findings:
+                    frames[stem] = df
+        if progress:
+            progress("recomputing published figures on Spark")
+        agg = self.aggregate(frames, self.read_scales(directory))
+        agg.files = {stem: str(p) for stem, p in found.items()}
+        rec_findings, comparisons = compare(corpus, agg)
+        findings += rec_findings
+        findings += recomputed_findings(agg, str(directory))
+        return findings, summaries, comparisons
+
+    def describe(self) -> dict[str, Any]:
+        """The session's master and pubcheck-relevant settings (for reports and benchmarks)."""
+        sc = self.spark.sparkContext
+        return {"master": sc.master, "version": self.spark.version,
+                "conf": json.loads(json.dumps(dict(self.conf)))}  # fmt: skip
