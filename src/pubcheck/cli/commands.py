@@ -99,8 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "--previous: intake, contracts, the Great Expectations checkpoint, and "
                                    "the refresh rules (row counts, category mix, revised history, rate "
                                    "shifts). Nothing is written into either folder.")  # fmt: skip
-    r.add_argument("--previous", type=Path, required=True, metavar="DIR", help="the previous accepted extracts")
-    r.add_argument("--current", type=Path, required=True, metavar="DIR", help="the new extracts")
+    r.add_argument("--previous", required=True, metavar="DIR",
+                   help="the previous accepted extracts (with --engine spark also a URI)")
+    r.add_argument("--current", required=True, metavar="DIR", help="the new extracts (with --engine spark also a URI)")
     r.add_argument("--data-docs", type=Path, metavar="DIR", help="write GX Data Docs (HTML) into DIR")
     r.add_argument("--state-dir", type=Path, default=Path(".gx-state"), metavar="DIR",
                    help="where GX keeps its project state (default: .gx-state)")  # fmt: skip
@@ -160,6 +161,29 @@ def _report_options(p: argparse.ArgumentParser, *, gate: bool = True) -> None:
                        help="exit 1 when a finding at or above this severity exists (default: error)")  # fmt: skip
         p.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+_PYSPARK_PANDAS_WARNING = "PySpark does not yet fully support pandas"
+
+
+def run(argv: list[str] | None = None) -> int:
+    """The `pubcheck` program: main() in a process that loads pyspark only for --engine spark.
+
+    When pyspark is installed (the spark extra), `import pandera` probes `pyspark.pandas` and
+    GX imports `pyspark.sql.connect`: every command would load Spark's Python side and, under
+    pandas 3, print pyspark's FutureWarning. Without --engine spark, pyspark is marked absent
+    for this process (both libraries then carry on as without it); with it, the warning is
+    silenced (pubcheck never uses pyspark.pandas)."""
+    import warnings
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    spark = any(a == "--engine=spark" or (a == "--engine" and nxt == "spark")
+                for a, nxt in zip(args, [*args[1:], ""], strict=True))  # fmt: skip
+    if spark:
+        warnings.filterwarnings("ignore", message=_PYSPARK_PANDAS_WARNING, category=FutureWarning)
+    else:
+        sys.modules.setdefault("pyspark", None)  # type: ignore[arg-type]
+    return main(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,13 +316,21 @@ def _refresh(args: argparse.Namespace) -> int:
     from pubcheck.refresh import run_refresh
 
     err = Console(stderr=True)
-    kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites}
+    engine = _engine(args)
+    previous, current = args.previous, args.current
+    for label, where in (("--previous", previous), ("--current", current)):
+        if _is_uri(where) and engine is None:
+            from pubcheck.model import InputError
+
+            raise InputError(f"{label} {where}: a URI needs --engine spark (the polars engine reads local folders)")
+    previous, current = (w if _is_uri(w) else Path(w) for w in (previous, current))
+    kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites, "engine": engine}
     if not args.no_progress and err.is_terminal:
         with err.status("pubcheck refresh") as status:
-            report = run_refresh(args.previous, args.current,
+            report = run_refresh(previous, current,
                                  progress=lambda msg: status.update(f"pubcheck refresh: {msg}"), **kw)  # fmt: skip
     else:
-        report = run_refresh(args.previous, args.current, **kw)
+        report = run_refresh(previous, current, **kw)
     if args.published is not None:
         from pubcheck.model import InputError
         from pubcheck.paths import checks_path

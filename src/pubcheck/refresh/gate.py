@@ -125,7 +125,14 @@ def _load(path: Path, stem: str) -> tuple[pl.DataFrame | None, list[Finding]]:
 
 def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, state_dir: Path,
                      suites_dir: Path | None = None, config: RefreshConfig = DEFAULTS,
-                     progress=None) -> RefreshResult:  # type: ignore[no-untyped-def]  # fmt: skip
+                     progress=None, engine=None) -> RefreshResult:  # type: ignore[no-untyped-def]  # fmt: skip
+    """`engine`: the Spark engine (extracts.spark.engine.SparkEngine): the gate runs on Spark
+    (pubcheck.refresh.spark); None: polars, here."""
+    if engine is not None:
+        from pubcheck.refresh.spark import refresh_extracts_spark
+
+        return refresh_extracts_spark(engine, previous, current, data_docs=data_docs, state_dir=state_dir,
+                                      suites_dir=suites_dir, config=config, progress=progress)  # fmt: skip
     from pubcheck.extracts.contracts import find_extracts, validate_extract
     from pubcheck.refresh.intake import intake_file
 
@@ -186,15 +193,16 @@ def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, s
 
 def run_refresh(previous: Path, current: Path, *, data_docs: Path | None, state_dir: Path,
                 suites_dir: Path | None = None, config: RefreshConfig = DEFAULTS,
-                progress=None):  # type: ignore[no-untyped-def]  # fmt: skip
+                progress=None, engine=None):  # type: ignore[no-untyped-def]  # fmt: skip
     """The refresh gate as a Report (every renderer works): findings of intake, contracts,
     GX and the refresh rules for each extract in `current`, against `previous`.
-    suites_dir: hand-edited GX suites (<stem>.json); default checks/gx/."""
+    suites_dir: hand-edited GX suites (<stem>.json); default checks/gx/. engine: the Spark
+    engine (then `previous` and `current` may be URIs), or None for polars."""
     from pubcheck.model import InputError
     from pubcheck.report import Report
 
     for label, folder in (("--previous", previous), ("--current", current)):
-        if not Path(folder).is_dir():
+        if not (engine.is_directory(folder) if engine is not None else Path(folder).is_dir()):
             raise InputError(f"{label} {folder}: not a folder")
     if suites_dir is None:
         try:
@@ -204,7 +212,7 @@ def run_refresh(previous: Path, current: Path, *, data_docs: Path | None, state_
         except FileNotFoundError:
             suites_dir = None
     result = refresh_extracts(previous, current, data_docs=data_docs, state_dir=state_dir, suites_dir=suites_dir,
-                              config=config, progress=progress)  # fmt: skip
+                              config=config, progress=progress, engine=engine)  # fmt: skip
     report = Report(target=str(current), documents=[], findings=sorted(result.findings, key=lambda f: f.sort_key()),
                     extracts=result.summaries)  # fmt: skip
     report.docs_index = result.docs_index  # type: ignore[attr-defined]

@@ -56,13 +56,21 @@ class SparkEngine:
 
         return validate_extract(self.spark, path, stem, sample=sample, confirm=confirm, sources=self._sources)
 
+    def open(self, path: Any, stem: str) -> Any:
+        """The extract opened with Spark (read.SparkSource), kept for the steps after."""
+        from pubcheck.extracts.spark.read import open_source
+
+        key = str(path)
+        if key not in self._sources:
+            self._sources[key] = open_source(self.spark, path, stem)
+        return self._sources[key]
+
     def load(self, path: Any, stem: str) -> tuple[Any, list[Finding]]:
         """The extract's declared columns, typed, as a Spark DataFrame (None if it cannot be
         read as the contract's table), and its structure findings (as load_extract)."""
         from pubcheck.extracts.contracts.common import STRUCTURE, _file_finding
-        from pubcheck.extracts.spark.read import open_source
 
-        src = self._sources.get(str(path)) or open_source(self.spark, path, stem)
+        src = self.open(path, stem)
         findings = list(src.findings)
         for col, found in src.wrong_dtype.items():
             declared = src.parsed[col]

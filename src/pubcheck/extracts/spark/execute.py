@@ -39,8 +39,8 @@ from pubcheck.extracts.spark.translate import Untranslatable, col, polars_to_spa
 def validate_extract(spark: SparkSession, path: str | Path, stem: str, *, sample: int = 5, confirm: bool = True,
                      sources: dict[str, SparkSource] | None = None) -> ContractResult:  # fmt: skip
     """The Spark twin of contracts.validate_extract: same counts (ContractResult.counts keys),
-    same findings. `path`: a local path or a URI Spark reads. `sources`: where to keep the
-    opened source (by str(path)), for reading the typed columns afterwards."""
+    same findings. `path`: a local path or a URI Spark reads. `sources`: opened sources by
+    str(path): one found there is used, one opened here is kept there (for the typed columns)."""
     where = location(path)
     t0 = time.perf_counter()
     result = ContractResult(where, stem)  # type: ignore[arg-type]
@@ -92,7 +92,7 @@ def _distinct(rule: CompiledRule) -> Column:
 def _validate(spark: SparkSession, result: ContractResult, stem: str, *, sample: int, confirm: bool,
               sources: dict[str, SparkSource] | None) -> None:  # fmt: skip
     t = time.perf_counter()
-    src = open_source(spark, result.path, stem)
+    src = (sources or {}).get(str(result.path)) or open_source(spark, result.path, stem)
     if sources is not None:
         sources[str(result.path)] = src
     result.findings += src.findings

@@ -236,6 +236,7 @@ class SparkSource:
     unusable: dict[str, str] = field(default_factory=dict)
     excluded: list[int] = field(default_factory=list)
     blank: list[int] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)  # the file's own columns, in its order
     keyed: dict[str, Finding] = field(default_factory=dict)
 
     def add(self, key: str, finding: Finding) -> None:
@@ -258,9 +259,14 @@ class SparkSource:
         return int(row) + self.offset
 
     def typed(self) -> DataFrame:
-        """The declared columns only, typed (what the recomputation, GX and drift read)."""
+        """The declared columns only, typed (what the recomputation and GX read)."""
         assert self.df is not None
         return self.df.select(*[col(c) for c in self.columns])
+
+    def rows(self) -> DataFrame:
+        """ROW and the declared columns, typed (the refresh rules quote rows in file order)."""
+        assert self.df is not None
+        return self.df.select(F.col(ROW), *[col(c) for c in self.columns])
 
 
 def open_source(spark: SparkSession, path: str | Path, stem: str) -> SparkSource:
@@ -331,7 +337,8 @@ def _open_parquet(spark: SparkSession, src: SparkSource, schema: pa.DataFrameSch
         src.add(*_file_finding(UNREADABLE, "error", path, "unreadable", f"unreadable: cannot be read: {_err(exc)}",  # type: ignore[arg-type]
                                "a readable Parquet file", _err(exc)))  # fmt: skip
         return
-    polars_read._structure(src, schema, list(have_spark), line=0)  # type: ignore[arg-type]
+    src.present = list(have_spark)
+    polars_read._structure(src, schema, src.present, line=0)  # type: ignore[arg-type]
     meta = F.col("_metadata")
     rows = raw.select("*", meta.getField("row_index").alias("__idx"), meta.getField("file_path").alias("__file"))
     if folder:  # rows count on through the part files, in name order
@@ -421,6 +428,7 @@ def _open_csv(spark: SparkSession, src: SparkSource, schema: pa.DataFrameSchema,
         src.add(*_file_finding(UNREADABLE, "error", path, "header", f"header: {problem}",  # type: ignore[arg-type]
                                "distinct column names", header, line=1, quote=header))  # fmt: skip
         return
+    src.present = names
     polars_read._structure(src, schema, names, line=1)  # type: ignore[arg-type]
     if files is None:
         _, stop = polars_read._csv_lines(src, len(names), ends_with_newline)  # type: ignore[arg-type]
