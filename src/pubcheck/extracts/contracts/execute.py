@@ -211,9 +211,11 @@ def _samples(src: _Source, failing: list[CompiledRule], failing_dtype: list[str]
             total += counts.get(key, 0)
     out: dict[str, pl.DataFrame] = {}
     if combined:
+        # the flags are computed on the whole frame, then filtered: a rule with a window
+        # (`x.mean().over(g)`) evaluated on the failing rows alone would judge another frame
         flags = [violations[k][0].alias(f"__v{i}") for i, k in enumerate(combined)]
-        rows = lf.filter(pl.any_horizontal([violations[k][0] for k in combined])).collect(engine=ENGINE)
-        rows = rows.with_columns(flags)
+        rows = lf.with_columns(flags).filter(pl.any_horizontal([pl.col(f"__v{i}") for i in range(len(combined))]))
+        rows = rows.collect(engine=ENGINE)
         for i, key in enumerate(combined):
             hit = rows.filter(pl.col(f"__v{i}"))
             if violations[key][1]:
