@@ -133,8 +133,11 @@ def find_extracts(spark: SparkSession, directory: str | Path) -> dict[str, Path 
             if isinstance(where, Uri):
                 assert files is not None
                 candidate: Path | Uri = where.child(stem + suffix)
-                kind = files.status(candidate)
-                ok = kind == "file" or (kind == "dir" and suffix == ".parquet")
+                if files.jvm is None:  # Spark Connect: no file system here; ask Spark's reader
+                    ok = _readable(spark, candidate, suffix)
+                else:
+                    kind = files.status(candidate)
+                    ok = kind == "file" or (kind == "dir" and suffix == ".parquet")
             else:
                 candidate = where / f"{stem}{suffix}"
                 ok = candidate.is_file() or (suffix == ".parquet" and candidate.is_dir())
@@ -144,10 +147,22 @@ def find_extracts(spark: SparkSession, directory: str | Path) -> dict[str, Path 
     return found
 
 
+def _readable(spark: SparkSession, uri: str, suffix: str) -> bool:
+    try:
+        reader = spark.read.parquet if suffix == ".parquet" else spark.read.text
+        reader(uri).schema  # noqa: B018 - lists the files, reads no rows
+        return True
+    except Exception:
+        return False
+
+
 def is_directory(spark: SparkSession, where: str | Path) -> bool:
+    """A local folder, or a URI that is a folder (on Spark Connect, where the file system
+    cannot be asked from here: assumed, and a missing folder shows as no extracts found)."""
     loc = location(where)
     if isinstance(loc, Uri):
-        return _Files(spark).status(loc) == "dir"
+        files = _Files(spark)
+        return files.jvm is None or files.status(loc) == "dir"
     return loc.is_dir()
 
 
