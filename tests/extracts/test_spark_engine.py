@@ -506,6 +506,17 @@ def test_cli_engine_usage_errors(argv: list[str], words: str, capsys: pytest.Cap
     assert words in err and "Traceback" not in err
 
 
+def test_no_java_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pubcheck.extracts.spark import session
+    from pubcheck.model import InputError
+
+    monkeypatch.setattr(session.shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    with pytest.raises(InputError, match="needs Java 17 .*openjdk-17-jre-headless"):
+        session.check_requirements()
+
+
 def test_spark_conf_values_are_parsed() -> None:
     from pubcheck.extracts.spark.session import parse_conf
 

@@ -100,3 +100,20 @@ def test_cli_refresh_engine_spark(spark, tmp_path: Path) -> None:
     assert main(["refresh", "--previous", str(base / "doubled-cohort/previous"),
                  "--current", str(base / "doubled-cohort/current"), *common]) == 1  # fmt: skip
     assert "refresh-period-rows" in (tmp_path / "r").read_text()
+
+
+def test_refresh_on_spark_at_uris(spark_engine, tmp_path: Path) -> None:
+    """--previous and --current as URIs Spark reads (file:// here): the same findings, naming the URIs."""
+    import dataclasses
+
+    base = ROOT / "fixtures" / "refresh" / "renamed-code"
+    ours = _gate("renamed-code", tmp_path)
+    theirs = refresh_extracts((base / "previous").as_uri(), (base / "current").as_uri(), data_docs=None,
+                              state_dir=tmp_path / "uri", suites_dir=SUITES, engine=spark_engine)  # fmt: skip
+    local = str(base / "current" / "benefits.csv")
+    uri = (base / "current" / "benefits.csv").as_uri()
+    assert all(loc.document == uri for f in theirs.findings for loc in f.locations if f.check != "gx-expectation")
+    moved = [dataclasses.replace(f, locations=tuple(dataclasses.replace(loc, document=loc.document.replace(uri, local))
+                                                    for loc in f.locations)) for f in theirs.findings]  # fmt: skip
+    assert [f for f in moved if _kind(f) == "rest"] == [f for f in ours.findings if _kind(f) == "rest"]
+    assert {f.check for f in theirs.findings} >= {"refresh-category", "refresh-revised-history", "extract-contract"}

@@ -284,7 +284,7 @@ def refresh_extracts_spark(engine: Any, previous: Any, current: Any, *, data_doc
     if progress:
         progress("starting Spark")
     prev_files, cur_files = engine.find_extracts(previous), engine.find_extracts(current)
-    revisions = read_revisions(current) if isinstance(current, Path) else {}
+    revisions = engine.local_copy(current, ["revisions.txt", "revisions.json"], read_revisions)
     findings: list[Finding] = []
     summaries: list[ExtractSummary] = []
     docs_index = None

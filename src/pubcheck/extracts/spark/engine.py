@@ -5,7 +5,6 @@ recomputation, indicator invariants; same findings)."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from collections.abc import Mapping
@@ -79,23 +78,29 @@ class SparkEngine:
                 f"declares {declared}", str(declared), found, cell=col)[1])  # fmt: skip
         return (src.typed() if src.df is not None else None), findings
 
-    def read_scales(self, directory: str | Path) -> dict[str, float]:
-        """recompute.read_scales for a local folder or a URI (datapackage.json fetched first)."""
-        from pubcheck.extracts.recompute import read_scales
+    def local_copy(self, directory: str | Path, names: list[str], read: Any) -> Any:
+        """`read(folder)` on a local folder holding `names` from `directory` (a local folder
+        as it is; for a URI, the small files among those names fetched into a temporary one)."""
         from pubcheck.extracts.spark.read import Uri, _Files, location
 
         where = location(directory)
         if not isinstance(where, Uri):
-            return read_scales(where)
+            return read(where)
         files = _Files(self.spark)
-        uri = where.child("datapackage.json")
-        size = files.size(uri)
-        data = files.read(uri, 0, size) if size is not None and size <= 16 << 20 else None
-        if data is None:
-            return {}
         with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "datapackage.json").write_bytes(data)
-            return read_scales(Path(tmp))
+            for name in names:
+                uri = where.child(name)
+                size = files.size(uri)
+                data = files.read(uri, 0, size) if size is not None and size <= 16 << 20 else None
+                if data is not None:
+                    (Path(tmp) / name).write_bytes(data)
+            return read(Path(tmp))
+
+    def read_scales(self, directory: str | Path) -> dict[str, float]:
+        """recompute.read_scales for a local folder or a URI."""
+        from pubcheck.extracts.recompute import read_scales
+
+        return self.local_copy(directory, ["datapackage.json"], read_scales)
 
     def aggregate(self, frames: dict[str, Any], scales: dict[str, float]) -> Any:
         from pubcheck.extracts.spark.recompute import aggregate
@@ -146,9 +151,3 @@ class SparkEngine:
         findings += rec_findings
         findings += recomputed_findings(agg, str(directory))
         return findings, summaries, comparisons
-
-    def describe(self) -> dict[str, Any]:
-        """The session's master and pubcheck-relevant settings (for reports and benchmarks)."""
-        sc = self.spark.sparkContext
-        return {"master": sc.master, "version": self.spark.version,
-                "conf": json.loads(json.dumps(dict(self.conf)))}  # fmt: skip
