@@ -18,5 +18,6 @@ validate: setup
 fixtures:
 	.venv/bin/python scripts/generate_extracts.py --scale 0.001 --seed 2013 --compression-level 19 --out fixtures/extracts
 bench:
+	.venv/bin/python scripts/bench_start.py
 	.venv/bin/python scripts/bench_validate.py
 	.venv/bin/python scripts/bench_contracts.py

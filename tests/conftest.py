@@ -44,6 +44,54 @@ def plant() -> Callable[[Path, str, int, str, str], Path]:
     return plant_copy
 
 
+class Browser:
+    """Headless Chromium (Debian's `chromium`, installed by .ci/run when missing) on local pages:
+    the DOM after the page's scripts ran, and screenshots. Nothing is fetched from the network."""
+
+    FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--hide-scrollbars"]  # fmt: skip
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _run(self, args: list[str], url: str) -> str:
+        import os
+        import subprocess
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="pubcheck-chromium-") as profile:
+            env = {**os.environ, "HOME": profile}  # no writes to the real home (crash reports, caches)
+            out = subprocess.run([str(self.path), *self.FLAGS, f"--user-data-dir={profile}", *args, url],
+                                 capture_output=True, text=True, timeout=90, env=env, cwd=profile)  # fmt: skip
+        assert out.returncode == 0, f"chromium exited {out.returncode}: {out.stderr[-2000:]}"
+        return out.stdout
+
+    def dom(self, page: Path, query: str = "") -> str:
+        """The DOM of a local page (with `?query`) once its scripts have run."""
+        return self._run(["--dump-dom"], page.resolve().as_uri() + (f"?{query}" if query else ""))
+
+    def screenshot(self, page: Path, out: Path, size: str = "1400,1800", query: str = "") -> Path:
+        self._run([f"--screenshot={out.resolve()}", f"--window-size={size}"],
+                  page.resolve().as_uri() + (f"?{query}" if query else ""))  # fmt: skip
+        assert out.is_file() and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        return out
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    """Headless Chromium; skips on a workstation without it, fails under CI (CI must run it)."""
+    import os
+
+    path = Path(os.environ.get("PUBCHECK_CHROMIUM", "/usr/bin/chromium"))
+    if path.is_file() and os.access(path, os.X_OK):
+        return Browser(path)
+    message = f"{path} not found: install Debian's chromium (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the browser checks: {message}", pytrace=False)
+    pytest.skip(message)
+
+
 # ------------------------------------------------------------------------------------- Spark
 
 SPARK_STARTED: dict[str, float] = {}

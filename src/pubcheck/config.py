@@ -25,6 +25,13 @@ configuration adds what only its team knows:
     [quantifiers.qualifiers.nearly] # bands, in the format of checks/quantifiers.toml
     below = 5.0
 
+    [[suppress]]                    # a known finding, accepted with a reason
+    fingerprint = "3f9c2a7d41be0c55"          # the finding's fingerprint (JSON report), or:
+    # rule = "unit-mismatch"; document = "bulletin.txt"; quote = "gap of 18.8 per cent"
+    reason = "house style for attainment gaps"
+    owner = "stats-team@example.org"
+    expires = 2027-03-31            # optional: after it the finding is reported again
+
 Paths are relative to the configuration file; `checks:NAME` names a file pubcheck ships in
 its checks/ folder (`checks:sjof/linking.toml`, the Social Justice registry). Unknown keys
 are errors, so a typo never silently turns a check off.
@@ -32,6 +39,7 @@ are errors, so a typo never silently turns a check off.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import tomllib
 from dataclasses import dataclass, field
@@ -42,7 +50,8 @@ from pubcheck.model import InputError
 from pubcheck.paths import checks_path
 
 CONFIG_NAME = "pubcheck.toml"
-KNOWN = {"registry", "group", "table", "qualifiers", "quantifiers", "pubcheck"}
+KNOWN = {"registry", "group", "table", "qualifiers", "quantifiers", "pubcheck", "suppress"}
+SUPPRESS_KEYS = {"fingerprint", "rule", "document", "quote", "reason", "owner", "expires"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,34 @@ class TableRoles:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """A known finding accepted with a reason: by its fingerprint, or by its rule, document
+    (file name) and a piece of its quoted text. `where` names the entry ("pubcheck.toml
+    [[suppress]] #2") in the reports. After `expires` it no longer suppresses."""
+
+    reason: str
+    owner: str
+    where: str
+    fingerprint: str | None = None
+    rule: str | None = None
+    document: str | None = None
+    quote: str | None = None
+    expires: dt.date | None = None
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires is not None and today > self.expires
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"reason": self.reason, "owner": self.owner, "entry": self.where}
+        for k in ("fingerprint", "rule", "document", "quote"):
+            if getattr(self, k) is not None:
+                d[k] = getattr(self, k)
+        if self.expires is not None:
+            d["expires"] = self.expires.isoformat()
+        return d
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     linking: tuple[Path, ...] = ()
@@ -81,6 +118,7 @@ class Config:
     tables: tuple[TableRoles, ...] = ()
     qualifiers: dict[str, Any] = field(default_factory=dict)
     quantifiers: dict[str, Any] = field(default_factory=dict)
+    suppressions: tuple[Suppression, ...] = ()
 
     @property
     def has_registry(self) -> bool:
@@ -182,7 +220,36 @@ def load_config(target: Path, explicit: Path | None = None) -> Config:
     _only(path, "[qualifiers]", quals, {"dimension"})
     quants = data.get("quantifiers", {})
     _only(path, "[quantifiers]", quants, {"fractions", "ratios", "qualifiers"})
-    return Config(path, links, indicators, groups, tuple(tables), quals, quants)
+    sups = tuple(_suppression(path, i, e) for i, e in enumerate(data.get("suppress", []), start=1))
+    return Config(path, links, indicators, groups, tuple(tables), quals, quants, sups)
+
+
+def _suppression(path: Path, i: int, entry: Any) -> Suppression:
+    """One [[suppress]] entry; errors name the file and the entry."""
+    where = f"[[suppress]] #{i}"
+    _only(path, where, entry, SUPPRESS_KEYS)
+    for k in SUPPRESS_KEYS - {"expires"}:
+        if k in entry and not (isinstance(entry[k], str) and entry[k].strip()):
+            raise InputError(f"{path}: {where}: {k} must be a non-empty string")
+    for k in ("reason", "owner"):
+        if k not in entry:
+            raise InputError(f"{path}: {where} needs {k} = \"...\" (who accepted the finding, and why)")
+    by_print = "fingerprint" in entry
+    by_place = {"rule", "document", "quote"} <= set(entry)
+    if by_print == by_place or (by_print and set(entry) & {"rule", "document", "quote"}):
+        raise InputError(f"{path}: {where} names a finding either by fingerprint = \"...\" or by rule, document "
+                         "and quote (all three), not both")  # fmt: skip
+    expires = entry.get("expires")
+    if isinstance(expires, str):
+        try:
+            expires = dt.date.fromisoformat(expires)
+        except ValueError as exc:
+            raise InputError(f"{path}: {where}: expires must be a date (2027-03-31), not {expires!r}") from exc
+    elif isinstance(expires, dt.datetime) or not (expires is None or isinstance(expires, dt.date)):
+        raise InputError(f"{path}: {where}: expires must be a date (2027-03-31), not {expires!r}")
+    return Suppression(reason=entry["reason"], owner=entry["owner"], where=f"{path.name} {where}",
+                       fingerprint=entry.get("fingerprint"), rule=entry.get("rule"), document=entry.get("document"),
+                       quote=entry.get("quote"), expires=expires)  # fmt: skip
 
 
 def _only(path: Path, where: str, table: Any, allowed: set[str]) -> None:

@@ -6,8 +6,11 @@ read the report. No stage reaches back into an earlier one.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
@@ -99,6 +102,8 @@ class Location:
             return f"{self.document}:{self.sheet}!{self.cell}"
         if self.section is not None:
             return f"{self.document}:{self.section}"
+        if self.line <= 0:  # the file as a whole (an extract's column, when one is named)
+            return f"{self.document}:{self.cell}" if self.cell else self.document
         return f"{self.document}:{self.line}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -221,7 +226,12 @@ class Figure:
 
 @dataclass(frozen=True)
 class Finding:
-    """One discrepancy: which rule, how bad, what was expected and found, and where."""
+    """One discrepancy: which rule, how bad, what was expected and found, and where.
+
+    key: what the finding is about within its check, stable across runs, when the places do
+    not say it (a contract rule `allowed-values:benefit`, a GX expectation); it also names the
+    check run the finding belongs to (CheckRun.key). raw: the source tool's own result (a GX
+    expectation and its result), kept for the JSON report; never compared or hashed."""
 
     check: str
     severity: str
@@ -230,13 +240,15 @@ class Finding:
     found: str
     locations: tuple[Location, ...]
     interval: str | None = None  # the rounding interval(s) used, human readable
+    key: str | None = None
+    raw: Any = field(default=None, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"unknown severity {self.severity!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "check": self.check,
             "severity": self.severity,
             "message": self.message,
@@ -245,10 +257,93 @@ class Finding:
             "interval": self.interval,
             "locations": [loc.to_dict() for loc in self.locations],
         }
+        if self.key is not None:
+            d["key"] = self.key
+        if self.raw is not None:
+            d["raw"] = self.raw
+        return d
+
+    @property
+    def document(self) -> str | None:
+        return self.locations[0].document if self.locations else None
 
     def sort_key(self) -> tuple[Any, ...]:
         first = self.locations[0] if self.locations else Location("", 0, "")
         return (first.document, first.line, -SEVERITY_RANK[self.severity], self.check)
+
+
+FINGERPRINT_VERSION = "pubcheck/v1"
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _context(quote: str) -> str:
+    """A quote as a finding's context: whitespace normalised, every number masked (`#`), so that
+    editing another figure in the same sentence or table row leaves the finding the same."""
+    return _NUMBER.sub("#", _norm(quote))
+
+
+def fingerprint(f: Finding) -> str:
+    """A finding's identity across runs (16 hex digits): its check, the names of its documents
+    (not their folders), and what it is about: its key when the check gives one (a contract
+    rule, an expectation), else each place's sheet, the figure as printed and the quoted text
+    around it (whitespace normalised, its other numbers masked). Line, page, cell and section
+    numbers are left out, so a line inserted above does not make a finding new; editing the
+    figure a finding is about does, editing a neighbouring figure does not. Findings with no
+    place and no key (a rule that crashed) are identified by their message."""
+    parts = [FINGERPRINT_VERSION, f.check]
+    for loc in f.locations:
+        parts.append(PurePath(loc.document.replace("\\", "/")).name)
+        if f.key is None:
+            parts += [loc.sheet or "", _norm(loc.figure or ""), _context(loc.quote)]
+    if f.key is not None:
+        parts.append(f.key)
+    elif not f.locations:
+        parts.append(_norm(f.message))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+STATUSES = ("passed", "failed", "skipped")
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """One check a run made, or skipped: a publication rule over the documents, an intake of a
+    file, a contract rule or a GX expectation on an extract, a refresh rule.
+
+    check: the check id its findings carry; key: the check within it (a contract rule key, an
+    expectation), None for a whole rule; target: the file it ran on, None for every document
+    of the run; status: "ran" or "skipped" (passed or failed is the report's to say, from
+    its findings and --fail-on); reason: why it was skipped; raw: the tool's own description
+    (a GX expectation: type, kwargs, success, observed value), for the JSON report."""
+
+    check: str
+    key: str | None = None
+    target: str | None = None
+    stage: str = ""  # rule | intake | contract | gx | refresh | recompute | ...
+    status: str = "ran"
+    reason: str = ""
+    text: str = ""  # what it checks, in words (an expectation in plain English)
+    raw: Any = field(default=None, compare=False, hash=False)
+
+    @property
+    def name(self) -> str:
+        """A stable name: the check id, and the check within it (no counters, no paths)."""
+        return f"{self.check}: {self.key}" if self.key else self.check
+
+    def owns(self, f: Finding) -> bool:
+        """Whether a finding is this run's: same check id, file and key (a run with no key
+        owns every finding of its check on its file)."""
+        if f.check != self.check:
+            return False
+        if self.target is not None and f.document != self.target:
+            return False
+        return self.key is None or f.key == self.key
 
 
 class InputError(Exception):

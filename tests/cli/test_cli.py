@@ -266,21 +266,49 @@ def test_single_file_target() -> None:
 
 
 def test_junit_report(bundled: tuple[int, dict, str]) -> None:
+    """One testcase per check that ran, named by its id (no counters, no paths); a rule fails
+    only for findings at or above --fail-on (errors, by default): warnings and info are its
+    system-out, and it passes."""
+    from pubcheck.publication.registry import registered
+
     rc, out, _ = run(["check", "--format", "junit", "--no-progress"])
     assert rc == 1
     root = ET.fromstring(out)
     assert root.tag == "testsuites"
-    failures = root.findall(".//failure")
-    summary = bundled[1]["summary"]
-    assert failures
-    assert len(failures) == summary["error"] + summary["warning"]
-    assert int(root.get("failures", "0")) == len(failures)
-    assert int(root.get("tests", "0")) == len(root.findall(".//testcase"))
-    assert {f.get("type") for f in failures} <= {"error", "warning"}
-    suites = {s.get("name") for s in root.findall("testsuite")}
-    assert {"unit-mismatch", "prose-table", "cross-document"} <= suites
-    for suite in root.findall("testsuite"):
-        assert int(suite.get("failures", "0")) == len(suite.findall(".//failure"))
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert set(registered()) <= set(cases)
+    assert int(root.get("tests", "0")) == len(cases) == len(list(root.iter("testcase")))
+    failed = sorted(n for n, c in cases.items() if c.find("failure") is not None)
+    assert failed == ["cross-document", "missing-bounds", "table-identity"]
+    assert int(root.get("failures", "0")) == 3 == bundled[1]["summary"]["error"]
+    assert cases["unit-mismatch"].find("failure") is None
+    assert "WARNING unit-mismatch" in (cases["unit-mismatch"].findtext("system-out") or "")
+    assert all(not c.get("classname", "").startswith("/") for c in cases.values())  # paths as the user typed
+    assert not any("#" in n or re.search(r":\d+$", n) for n in cases)
+
+
+def test_paths_are_relative_to_where_the_command_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An absolute DIR under the current folder is reported as the user would type it from here."""
+    monkeypatch.chdir(ROOT)
+    rc, out, err = run(["check", str(PUBLISHED), "--format", "json", "--no-progress"])
+    report = json.loads(out)
+    assert report["target"] == "published"
+    assert all(d["path"].startswith("published/") for d in report["documents"])
+    assert all(loc["document"].startswith("published/") for f in report["findings"] for loc in f["locations"])
+    assert str(ROOT) not in out
+
+
+def test_junit_lists_unselected_rules_as_skipped() -> None:
+    rc, out, _ = run(["check", "--select", "unit-mismatch,prose-table", "--format", "junit", "--no-progress",
+                      "--fail-on", "warning"])  # fmt: skip
+    root = ET.fromstring(out)
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    ran = {n for n, c in cases.items() if c.find("skipped") is None}
+    assert ran == {"unit-mismatch", "prose-table"}
+    skipped = [c.find("skipped") for n, c in cases.items() if n not in ran]
+    assert skipped and all(s is not None and s.get("message") == "not selected (--select)" for s in skipped)
+    assert int(root.get("skipped", "0")) == len(skipped)
+    assert rc == 1 and int(root.get("failures", "0")) == 2  # --fail-on warning: both fail
 
 
 def test_html_report(tmp_path: Path, bundled: tuple[int, dict, str]) -> None:
@@ -380,6 +408,7 @@ def test_document_not_in_manifest_is_noted(tmp_path: Path, monkeypatch: pytest.M
 
 def test_render_console() -> None:
     report = check(PUBLISHED)
+    report.decide("error")
     console = Console(file=io.StringIO(), width=100)
     render_console(report, console)
     text = console.file.getvalue()  # type: ignore[attr-defined]
@@ -388,9 +417,9 @@ def test_render_console() -> None:
     assert (f"{s['error']} errors, {s['warning']} warnings, {s['info']} info in "
             f"{len(report.documents)} documents ({n_figures} figures)") in text  # fmt: skip
     for f in report.findings:
-        assert f.message.split()[0] in text
+        assert f.message in text  # whole: never wrapped outside a terminal
         for loc in f.locations:
-            assert f"{loc.document}:{loc.line}" in text
+            assert f"at line {loc.line} " in text or f"at {loc.document}:{loc.line} " in text
     assert "ERROR" in text and "WARNING" in text
     assert "expected:" in text and "found:" in text
 
@@ -400,6 +429,7 @@ def test_console_format_via_cli() -> None:
     assert rc == 1
     assert re.search(r"\d+ errors, \d+ warnings, \d+ info in 5 documents", out)
     assert re.search(r"sjof-2013-04-outcomes-framework\.txt:\d+", out)
+    assert max(len(line) for line in out.splitlines()) > 120  # not a terminal: no hard wrap
 
 
 # ---------------------------------------------------------------- other commands

@@ -41,6 +41,6 @@ def test_console_hides_the_notes_unless_verbose(folder: Path, capsys: pytest.Cap
     main(["check", str(folder), "--no-progress"])
     quiet = " ".join(capsys.readouterr().out.split())  # the console may wrap
     assert "least deprived" not in quiet
-    assert "1 figures not compared (--verbose shows why)" in quiet
+    assert "1 figure not compared (--verbose shows why)" in quiet
     main(["check", str(folder), "--no-progress", "--verbose"])
     assert "least deprived" in capsys.readouterr().out

@@ -1,6 +1,7 @@
-"""The indicator invariants of schemas/indicators.py: each schema passes a consistent row and
-fails an inconsistent one (the publications' tables go through them in the table-identity
-rule; the extracts' recomputed tables: tests/extracts/test_invariants.py)."""
+"""The indicator invariants of schemas/indicators.py: each passes a consistent row and fails an
+inconsistent one, both as a Pandera schema (the extracts' recomputed tables:
+tests/extracts/test_invariants.py) and row by row in plain Python (the publications' tables, in
+the table-identity rule): the one declaration means the same either way."""
 
 from __future__ import annotations
 
@@ -8,15 +9,40 @@ import pandera.errors as pe
 import polars as pl
 import pytest
 
-from schemas.indicators import BaseTable, ComplementTable, GapTable, RangeTable
+from schemas.indicators import BaseTable, ComplementTable, GapTable, RangeTable, failing_rows
+
+KIND = {"gap": "GapTable", "base": "BaseTable", "complement": "ComplementTable", "range": "RangeTable"}
 
 
 def fails(schema, row: dict) -> bool:  # type: ignore[no-untyped-def]
+    """Pandera's answer, which must be the plain-Python evaluation's too."""
     try:
         schema.validate(pl.DataFrame([row]), lazy=True)
+        pandera = False
     except pe.SchemaErrors:
-        return True
-    return False
+        pandera = True
+    kind = next(k for k, name in KIND.items() if schema is globals()[name])
+    assert bool(failing_rows(kind, [row])) == pandera, (kind, row)
+    return pandera
+
+
+def test_a_missing_column_or_wrong_type_fails_in_plain_python_too() -> None:
+    row = {"indicator": "x", "table": "T", "parts_lo": 1.0, "parts_hi": 1.0, "total_lo": 1.0, "total_hi": 1.0}
+    assert failing_rows("base", [row]) == []
+    assert failing_rows("base", [{**row, "total_hi": "1"}]) == [(0, "dtype")]
+    assert failing_rows("base", [{k: v for k, v in row.items() if k != "table"}]) == [(0, "column_in_dataframe")]
+
+
+def test_check_does_not_import_pandas_pandera_or_polars() -> None:
+    """`pubcheck check` evaluates the scraped tables' invariants without the heavy libraries."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pubcheck.cli import main; main(['check', '--format', 'json', '--output', "
+            "'/dev/null', '--no-progress']); print(sorted(m for m in ('pandas', 'pandera', 'polars', 'numpy') "
+            "if m in sys.modules))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
 
 
 def iv(x: float, step: float) -> tuple[float, float]:

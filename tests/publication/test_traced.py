@@ -144,3 +144,25 @@ The permanent exclusion rate in secondary schools increased {c}% - up from 0.17%
     assert _run(tmp_path, {**files, "exclusions_england_2016-17.txt": page.format(c="0.03")}) == []  # points
     bad = _run(tmp_path, {**files, "exclusions_england_2016-17.txt": page.format(c="0.20")})
     assert len(bad) == 1 and "0.17 and 0.2" in bad[0].message
+
+
+EMBEDDED = """Proven re-offending by young offenders
+
+In 2011, the proportion of young offenders who re-offend was 35.8 per cent. This is a 0.5 percentage point increase in relation to 2010 and a rise of {since} percentage points since 2000.
+
+Table 1. Proportion of young offenders who re-offend (per cent)
+
+Year\tProportion of young offenders who re-offend (per cent)
+2000\t33.7
+2010\t35.3
+2011\t35.8
+"""
+
+
+@pytest.mark.parametrize(("since", "errors"), [("2.1", 0), ("3.1", 1)])
+def test_each_change_is_counted_from_its_own_base_in_the_pages_own_table(tmp_path: Path, since: str, errors: int) -> None:
+    # two changes in one sentence, each with its own base period: 35.8 - 35.3 = 0.5, 35.8 - 33.7 = 2.1
+    found = _run(tmp_path, {"reoffending.txt": EMBEDDED.format(since=since)})
+    assert len(found) == errors
+    if errors:
+        assert "2000" in found[0].message and "33.7" in found[0].message and "35.8" in found[0].message

@@ -81,6 +81,23 @@ def test_planted_defect_fails(runs: dict, case: str) -> None:
         assert all(f["locations"][0]["quote"] for f in hits)  # sample rows
 
 
+@pytest.mark.parametrize(("case", "cause"), [
+    ("truncated-csv", "reoffending.csv: truncated: the file is cut short: its last line (837) ends after 2 of 9 cells"),
+    ("wrong-encoding", "social_investment.csv: encoding-error: the file is not UTF-8: 84 lines hold bytes"),
+])  # fmt: skip
+def test_a_broken_file_is_one_error_naming_the_cause(runs: dict, case: str, cause: str) -> None:
+    """Not a cascade: one error, its cause and place, and how many later checks it skipped."""
+    code, report = runs[case]
+    assert code == 1
+    assert [(f["check"], f["severity"]) for f in report["findings"]] == [("intake", "error")]
+    msg = report["findings"][0]["message"]
+    assert msg.startswith(cause), msg
+    skipped = [c for c in report["checks"] if c["status"] == "skipped"]
+    assert f"{len(skipped)} later checks skipped (" in msg and len(skipped) > 10
+    assert all(c["reason"].startswith("intake failed: ") for c in skipped)
+    assert report["verdict"]["first"]["message"] == msg
+
+
 def test_shifted_rate_names_the_rates(runs: dict) -> None:
     _, report = runs["shifted-rate"]
     shift = [f for f in report["findings"] if f["check"] == "refresh-rate-shift"]
@@ -91,9 +108,9 @@ def test_junit_shows_failures(runs: dict) -> None:
     code, path = runs["junit"]
     assert code == 1
     root = ET.parse(path).getroot()
-    assert int(root.get("failures")) >= 1
-    failed = [s.get("name") for s in root.iter("testsuite") if int(s.get("failures")) > 0]
-    assert "refresh-rate-shift" in failed
+    assert int(root.get("failures")) == 1
+    failed = [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
+    assert failed == ["refresh-rate-shift"]
 
 
 def test_nothing_written_into_fixtures(runs: dict) -> None:

@@ -133,16 +133,20 @@ def test_clean_frame_passes(clean: pl.DataFrame, suite: dict, state: Path) -> No
 
 def test_bad_frame_fails_each_planted_expectation(bad_run) -> None:
     result, _ = bad_run
-    failed = {(f.check, f.message.split("(")[0].split()[-1], f.locations[0].cell) for f in result.findings}
+    failed = {(f.check, f.raw["type"], f.locations[0].cell) for f in result.findings}
     assert ("gx-expectation", "expect_column_values_to_be_in_set", "index_disposal") in failed
     assert ("gx-expectation", "expect_column_values_to_not_be_null", "reoffence_code") in failed
     assert ("gx-expectation", "expect_table_row_count_to_be_between", "") in failed
     assert not [f for f in result.findings if f.check == "gx-internal-error"]
     disposal = next(f for f in result.findings if f.locations[0].cell == "index_disposal")
-    assert "community_order" in disposal.found and "1 unexpected" in disposal.found
+    # in words, the raw expectation kept: "1 of 20 values (5.0 per cent) do not meet it; e.g. community_order"
+    assert "e.g. community_order" in disposal.found and disposal.found.startswith("1 of ")
+    assert disposal.message.startswith("Great Expectations: expected every index_disposal is one of: ")
+    assert disposal.key == "expect_column_values_to_be_in_set(index_disposal)"
     assert disposal.locations[0].document == "reoffending.parquet"
-    rows = next(f for f in result.findings if "row_count" in f.expected)
-    assert "observed 50" in rows.found
+    rows = next(f for f in result.findings if f.raw["type"] == "expect_table_row_count_to_be_between")
+    assert rows.found == "50 rows" and rows.expected.startswith("the table has between ")
+    assert not any("expect_" in f.message + f.expected + f.found for f in result.findings)  # no type names
 
 
 def test_data_docs_written(bad_run) -> None:

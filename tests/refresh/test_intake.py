@@ -79,17 +79,49 @@ def test_value_that_does_not_parse(tmp_path: Path) -> None:
     assert loc.quote.startswith("O000000003")
 
 
-def test_file_cut_short(tmp_path: Path) -> None:
+def test_file_cut_short_is_one_error_naming_the_cause(tmp_path: Path) -> None:
+    """Not one missing-cell per cell, one required value per cell and a no-final-newline
+    warning last: one error, the file cut short, at its last line."""
     text = "\n".join([HEADER, *ROWS])
     res = intake_file(_csv(tmp_path, [], raw=text[: text.rindex("2010-07") + 6].encode()), "reoffending")
-    assert res.findings and {f.locations[0].line for f in res.findings} == {5}
-    assert "no-final-newline" in " ".join(_types(res)) and "missing-cell" in _types(res)
+    assert len(res.findings) == 1
+    (f,) = res.findings
+    assert f.severity == "error" and f.locations[0].line == 5
+    assert "truncated: the file is cut short: its last line (5) ends after 5 of 9 cells with no line end" in f.message
+
+
+def test_a_short_row_in_the_middle_is_one_finding(tmp_path: Path) -> None:
+    rows = list(ROWS)
+    rows[1] = "O000000002,2010,youth"
+    res = intake_file(_csv(tmp_path, [HEADER, *rows]), "reoffending")
+    assert [(f.severity, f.locations[0].line) for f in res.findings] == [("error", 3)]
+    assert "missing-cell: line 3 has 3 of 9 cells" in res.findings[0].message
 
 
 def test_many_errors_are_grouped(tmp_path: Path) -> None:
+    """Thirty values that do not parse in one column: one finding with the count and examples,
+    in words (not frictionless's 'type is "integer/default"')."""
     rows = [f"O{i:09d},2010,adult,x{i},2010-03-01,caution,false,0," for i in range(30)]
     res = intake_file(_csv(tmp_path, [HEADER, *rows]), "reoffending")
-    assert len(res.findings) == 21 and "and 10 more type-error rows" in res.findings[-1].message
+    assert len(res.findings) == 1
+    f = res.findings[0]
+    assert "type-error at column 'age_at_index': 30 values are not a whole number (lines 2-31)" in f.message
+    assert f.found.startswith("'x0' (line 2); 'x1' (line 3)") and f.found.endswith("and 25 more")
+    assert "default" not in f.message + f.found + f.expected
+
+
+def test_wrong_encoding_is_one_error_naming_the_cause(tmp_path: Path) -> None:
+    """Latin-1 pound signs before every amount: one error (the encoding, with what the byte is
+    in Latin-1), not one per value that then fails to parse."""
+    head = "deal_id,year,amount_gbp,region"
+    rows = [f"D{i:07d},2009,\u00a3{100 + i}.5,S92000003" for i in range(30)]
+    res = intake_file(_csv(tmp_path, [], name="social_investment.csv",
+                           raw=("\n".join([head, *rows]) + "\n").encode("latin-1")), "social_investment")  # fmt: skip
+    assert len(res.findings) == 1
+    f = res.findings[0]
+    assert f.severity == "error" and f.locations[0].line == 2
+    assert "not UTF-8: 30 lines hold bytes that are not UTF-8, first line 2 in column 'amount_gbp'" in f.message
+    assert "'£' in Latin-1" in f.message and "30 values that do not parse because of them" in f.message
 
 
 def _table(extra: bool = False) -> pa.Table:

@@ -129,9 +129,9 @@ def test_percent_above_100_is_a_gx_finding(figures: pl.DataFrame, state: Path) -
     bad = figures.with_columns(pl.when(target).then(120.0).otherwise(pl.col("value")).alias("value"))
     findings = validate_published_figures(bad, PUBLISHED_SUITE, project_dir=state)
     assert [f.check for f in findings] == ["gx-expectation"]
-    assert "expect_column_values_to_be_between" in findings[0].message
+    assert findings[0].raw["type"] == "expect_column_values_to_be_between"
     assert "120" in findings[0].found
-    assert "percent" in findings[0].expected
+    assert findings[0].expected == "every value is between 0 and 100, where unit == 'percent'"
 
 
 def test_figures_read_from_csv_strings_are_typed(figures: pl.DataFrame, state: Path) -> None:

@@ -72,7 +72,7 @@ def test_spark_intake_on_a_broken_file_stops_the_file(spark_engine) -> None:
     path = ROOT / "fixtures" / "refresh" / "wrong-encoding" / "current" / "social_investment.csv"
     result = intake_spark(spark_engine, path, "social_investment")
     assert not result.ok
-    assert result.findings[0].message.startswith(f"{path}: encoding-error: text that is not UTF-8")
+    assert result.findings[0].message.startswith(f"{path.name}: encoding-error: text that is not UTF-8")
 
 
 @pytest.mark.parametrize("path", ["clean/previous/reoffending.csv", "clean/previous/benefits.parquet",

@@ -26,4 +26,4 @@ def test_treatment_suite_checks_exit_not_before_presentation(tmp_path: Path) -> 
         .otherwise(pl.col("exit_date"))
     ).drop("index")
     found = run_suite(bad, suite, project_dir=tmp_path).findings
-    assert any("expect_column_pair_values_a_to_be_greater_than_b" in f.message for f in found)
+    assert any(f.raw["type"] == "expect_column_pair_values_a_to_be_greater_than_b" for f in found)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -15,13 +14,31 @@ from pubcheck import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
+def _shown(path: Path) -> Path:
+    """A path as the user would type it from here: relative when under the current folder."""
+    try:
+        return path.relative_to(Path.cwd()) if path.is_absolute() else path
+    except ValueError:
+        return path
+
+
 def _default_published() -> Path:
     from pubcheck.paths import published_dir
 
     d = published_dir()
     if d is None:
         raise SystemExit("pubcheck: no DIR given and the bundled published/ folder was not found")
-    return d
+    return _shown(d)
+
+
+EXIT_CODES = """exit codes:
+  0  no finding at or above --fail-on (default: error)
+  1  findings at or above --fail-on (with --baseline and --only-new: new ones only)
+  2  bad usage, or input that cannot be read (the message names the file and place)"""
+
+
+def _epilog(examples: str, codes: str = EXIT_CODES) -> str:
+    return f"examples:\n{examples}\n\n{codes}"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,13 +55,26 @@ def build_parser() -> argparse.ArgumentParser:
                     "report the discrepancies (arithmetic, bases, counts vs percentages, inverse "
                     "rates, prose vs tables, across documents, verbal quantifiers, missing-data "
                     "bounds, units).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_epilog("  pubcheck check                          # the bundled publications\n"
+                       "  pubcheck check drafts/ --format html -o report.html\n"
+                       "  pubcheck refresh --previous accepted/ --current new/ --format junit -o gate.xml\n"
+                       "  pubcheck rules                          # every check id, its severity, one line"),
     )  # fmt: skip
     p.add_argument("--version", action="version", version=f"pubcheck {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    raw = argparse.RawDescriptionHelpFormatter
 
     c = sub.add_parser("check", help="check the publications in DIR and report discrepancies",
                        description="Check the publications in DIR (default: the bundled "
-                                   "published/ folder) and report every discrepancy.")  # fmt: skip
+                                   "published/ folder) and report every discrepancy.",
+                       formatter_class=raw, epilog=_epilog(
+                           "  pubcheck check                                 # the bundled published/ folder\n"
+                           "  pubcheck check drafts/2025-bulletin/ --fail-on warning\n"
+                           "  pubcheck check drafts/ --format sarif -o pubcheck.sarif   # code-scanning UIs\n"
+                           "  pubcheck check drafts/ --format json -o today.json\n"
+                           "  pubcheck check drafts/ --baseline today.json --only-new   # gate on new findings\n"
+                           "  pubcheck check --select prose-table,cross-document --verbose"))  # fmt: skip
     c.add_argument("dir", nargs="?", type=Path, help="folder (or one file) of publications")
     _report_options(c)
     c.add_argument("--select", help="comma-separated rule ids to run (default: all)")
@@ -60,19 +90,30 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Validate each extract in EXTRACTS_DIR (default: the bundled "
                                    "fixtures/extracts/) against its Pandera contract, recompute every "
                                    "published figure linked to an indicator the extracts cover, and "
-                                   "report each figure the extracts do not support.")  # fmt: skip
+                                   "report each figure the extracts do not support.",
+                       formatter_class=raw, epilog=_epilog(
+                           "  pubcheck validate                              # bundled extracts and publications\n"
+                           "  pubcheck validate extracts/2025-q1/ --published drafts/ --format html -o qa.html\n"
+                           "  pubcheck validate extracts/ --format junit -o validate.xml\n"
+                           "  pubcheck validate s3a://bucket/extracts/ --engine spark"))  # fmt: skip
     v.add_argument("extracts", nargs="?", metavar="EXTRACTS_DIR",
                    help="folder of extracts (<stem>.parquet or <stem>.csv); with --engine spark also a URI "
                         "Spark reads (s3a://, abfss://, hdfs://, file://)")  # fmt: skip
     v.add_argument("--published", type=Path, metavar="DIR",
                    help="publications to compare with (default: the bundled published/)")
+    v.add_argument("--config", type=Path, metavar="FILE",
+                   help="configuration to use (default: the publications' pubcheck.toml if present)")
     _engine_options(v)
     _report_options(v)
 
     f = sub.add_parser("figures", help="list every figure extracted from the publications",
                        description="List every figure in DIR (default: the bundled published/) "
                                    "with its document, line, value, unit, precision, qualifier "
-                                   "and linked indicator.")  # fmt: skip
+                                   "and linked indicator.",
+                       formatter_class=raw, epilog=_epilog(
+                           "  pubcheck figures                               # a table in the terminal\n"
+                           "  pubcheck figures drafts/ --format csv -o figures.csv",
+                           "exit codes:\n  0  listed\n  2  bad usage, or a document that cannot be read"))  # fmt: skip
     f.add_argument("dir", nargs="?", type=Path, help="folder (or one file) of publications")
     f.add_argument("--format", choices=["console", "json", "csv"], default="console")
     f.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
@@ -82,7 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     fe = sub.add_parser("fetch", help="download the sources in a manifest into a local cache",
                         description="Download the publications and tables listed in a sources manifest "
                                     "(timeouts, retries, size/type/checksum checks) into a cache folder. "
-                                    "--offline never touches the network.")  # fmt: skip
+                                    "--offline never touches the network.",
+                        formatter_class=raw, epilog=_epilog(
+                            "  pubcheck fetch                                 # published/sources.json\n"
+                            "  pubcheck fetch --manifest sources.json --cache .cache --offline",
+                            "exit codes:\n  0  every source fetched or served from the cache\n"
+                            "  1  a source failed (the finding names it and why)\n  2  bad usage"))  # fmt: skip
     fe.add_argument("--manifest", type=Path, default=Path("published/sources.json"), metavar="PATH",
                     help="sources manifest (JSON; default: published/sources.json)")  # fmt: skip
     fe.add_argument("--cache", type=Path, default=Path(".pubcheck-cache"), metavar="DIR",
@@ -98,7 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Check the extracts in --current against the previous accepted ones in "
                                    "--previous: intake, contracts, the Great Expectations checkpoint, and "
                                    "the refresh rules (row counts, category mix, revised history, rate "
-                                   "shifts). Nothing is written into either folder.")  # fmt: skip
+                                   "shifts). A file that fails intake gets one error naming the cause; its "
+                                   "later checks are skipped (and counted). Nothing is written into either "
+                                   "folder.",
+                       formatter_class=raw, epilog=_epilog(
+                           "  pubcheck refresh --previous accepted/ --current new/\n"
+                           "  pubcheck refresh --previous accepted/ --current new/ --format html -o gate.html \\\n"
+                           "      --data-docs gate-docs/          # the report links the GX Data Docs\n"
+                           "  pubcheck refresh --previous accepted/ --current new/ --format junit -o gate.xml\n"
+                           "  pubcheck refresh --previous s3a://b/2026-10/ --current s3a://b/2026-11/ --engine spark",
+                       ))  # fmt: skip
     r.add_argument("--previous", required=True, metavar="DIR",
                    help="the previous accepted extracts (with --engine spark also a URI)")
     r.add_argument("--current", required=True, metavar="DIR", help="the new extracts (with --engine spark also a URI)")
@@ -110,10 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--published", type=Path, metavar="DIR",
                    help="also validate the figures extracted from the publications in DIR with the "
                         "suite checks/gx/published-figures.json (units, ranges, complete series)")  # fmt: skip
+    r.add_argument("--config", type=Path, metavar="FILE",
+                   help="pubcheck.toml with [[suppress]] entries (default: --current/pubcheck.toml if present)")
     _engine_options(r)
     _report_options(r)
 
-    sub.add_parser("rules", help="list the rules with their ids and what they check")
+    ru = sub.add_parser("rules", help="list every check id of check, validate, refresh and fetch",
+                        description="List every check id pubcheck reports, with the commands that run it, "
+                                    "the severities it reports and one line saying what it finds.",
+                        formatter_class=raw, epilog=_epilog(
+                            "  pubcheck rules\n  pubcheck rules --format json",
+                            "exit codes:\n  0  listed\n  2  bad usage"))  # fmt: skip
+    ru.add_argument("--format", choices=["console", "json"], default="console")
     return p
 
 
@@ -153,12 +216,17 @@ def _is_uri(text: str) -> bool:
 def _report_options(p: argparse.ArgumentParser, *, gate: bool = True) -> None:
     """The report options check, validate, refresh and fetch share (gate: --fail-on and
     --no-progress too)."""
-    p.add_argument("--format", choices=["console", "json", "junit", "markdown", "html"],
-                   default="console", help="report format (default: console)")  # fmt: skip
+    p.add_argument("--format", choices=["console", "json", "junit", "sarif", "markdown", "html"],
+                   default="console", help="report format (default: console); json is exactly the report "
+                                           "object, sarif is SARIF 2.1.0")  # fmt: skip
     p.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
     if gate:
         p.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
                        help="exit 1 when a finding at or above this severity exists (default: error)")  # fmt: skip
+        p.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="a previous JSON report: each finding is new or unchanged, and the fixed ones are listed")
+        p.add_argument("--only-new", action="store_true",
+                       help="with --baseline: exit 1 only for new findings at or above --fail-on")
         p.add_argument("--no-progress", action="store_true", help="do not show progress on stderr")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -200,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "refresh":
             return _refresh(args)
         if args.command == "rules":
-            return _rules()
+            return _rules(args.format)
     except KeyboardInterrupt:
         sys.stderr.write("pubcheck: interrupted\n")
         return 130
@@ -236,7 +304,7 @@ def _ids(text: str | None) -> set[str] | None:
 
 def _out_console(path: Path | None) -> tuple[Console, object | None]:
     if path is None:
-        return Console(soft_wrap=False), None
+        return Console(), None
     try:
         fh = path.open("w", encoding="utf-8")
     except OSError as exc:
@@ -269,29 +337,80 @@ def _validate(args: argparse.Namespace) -> int:
             raise InputError(f"{args.extracts}: a URI needs --engine spark (the polars engine reads local folders)")
         extracts = args.extracts
     else:
-        extracts = Path(args.extracts) if args.extracts else bundled_extracts()
-    return _run_and_render(args, target, extracts=extracts, publication_rules=False, engine=engine)
+        extracts = Path(args.extracts) if args.extracts else _shown(bundled_extracts())
+    return _run_and_render(args, target, extracts=extracts, publication_rules=False, config=args.config,
+                           engine=engine)  # fmt: skip
 
 
 def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # type: ignore[no-untyped-def]
     from pubcheck.cli.pipeline import check
+    from pubcheck.config import load_config
 
     err = Console(stderr=True)
+    _check_baseline_args(args)
     show = not args.no_progress and err.is_terminal
     if show:
         with err.status("pubcheck: reading documents") as status:
             report = check(target, progress=lambda msg: status.update(f"pubcheck: {msg}"), **kw)
     else:
         report = check(target, **kw)
+    cfg = load_config(target, kw.get("config"))
+    return _finish(report, args, cfg.suppressions, err)
+
+
+def _check_baseline_args(args: argparse.Namespace) -> None:
+    from pubcheck.model import InputError
+
+    if getattr(args, "only_new", False) and getattr(args, "baseline", None) is None:
+        raise InputError("--only-new needs --baseline FILE (a previous JSON report)")
+    if getattr(args, "baseline", None) is not None and not args.baseline.is_file():
+        raise InputError(f"--baseline {args.baseline}: no such file")
+
+
+def _read_baseline(path: Path) -> dict:  # type: ignore[type-arg]
+    import json
+
+    from pubcheck.model import InputError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"--baseline {path}: not a pubcheck JSON report ({exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise InputError(f"--baseline {path}: not a pubcheck JSON report (no findings list; write one with "
+                         "--format json)")  # fmt: skip
+    return data
+
+
+def _finish(report, args: argparse.Namespace, suppressions, err: Console) -> int:  # type: ignore[no-untyped-def]
+    """Everything the CLI does between the run and the renderers: paths relative to where the
+    user is, the suppressions, the baseline, the catalog's help text, the verdict; then render
+    and say on stderr what was written. Returns the exit code."""
+    from pubcheck.cli.catalog import catalog
+
+    report.relative_to(Path.cwd())
+    report.suppress(suppressions)
+    if getattr(args, "baseline", None) is not None:
+        report.compare_with(_read_baseline(args.baseline), str(args.baseline))
+    report.catalog = catalog() if args.format in ("sarif", "html") else {}
+    verdict = report.decide(getattr(args, "fail_on", "error"), getattr(args, "only_new", False))
     _render(report, args)
+    for d in report.data_docs:
+        err.print(f"pubcheck: Great Expectations Data Docs for {d['file']}: {d['index']} ({d['summary']}; the GX "
+                  "expectations only, not the gate's verdict)", soft_wrap=True)  # fmt: skip
     if args.output is not None:
-        s = report.summary()
-        err.print(f"pubcheck: wrote {args.format} report to {args.output} "
-                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)")  # fmt: skip
+        err.print(f"pubcheck: wrote {args.format} report to {args.output}: {verdict.status} (exit "
+                  f"{verdict.exit_code}), {_counts(report)}", soft_wrap=True)  # fmt: skip
     if report.unreadable:
-        err.print(f"pubcheck: could not read {', '.join(report.unreadable)} (see the report)")
-        return EXIT_INPUT
-    return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
+        err.print(f"pubcheck: could not read {', '.join(report.unreadable)} (see the report)", soft_wrap=True)
+    return verdict.exit_code
+
+
+def _counts(report) -> str:  # type: ignore[no-untyped-def]
+    from pubcheck.humanize import plural
+
+    s = report.summary()
+    return f"{plural(s['error'], 'error')}, {plural(s['warning'], 'warning')}, {s['info']} info"
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -307,12 +426,17 @@ def _fetch(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     for item in result.items:
         d = item.to_dict()
-        err.print(f"pubcheck fetch: {d['id']}: {d['status']} ({d.get('bytes') or 0:,} bytes) {d['url']}")
-    _render(Report(str(args.manifest), [], list(result.findings)), args)
-    return EXIT_FINDINGS if result.findings else EXIT_OK
+        err.print(f"pubcheck fetch: {d['id']}: {d['status']} ({d.get('bytes') or 0:,} bytes) {d['url']}",
+                  soft_wrap=True)  # fmt: skip
+    report = Report(str(args.manifest), [], list(result.findings), command="fetch")
+    report.relative_to(Path.cwd())
+    verdict = report.decide("error")
+    _render(report, args)
+    return verdict.exit_code
 
 
 def _refresh(args: argparse.Namespace) -> int:
+    from pubcheck.config import load_config
     from pubcheck.refresh import run_refresh
 
     err = Console(stderr=True)
@@ -324,6 +448,8 @@ def _refresh(args: argparse.Namespace) -> int:
 
             raise InputError(f"{label} {where}: a URI needs --engine spark (the polars engine reads local folders)")
     previous, current = (w if _is_uri(w) else Path(w) for w in (previous, current))
+    _check_baseline_args(args)
+    cfg = load_config(current, args.config) if isinstance(current, Path) and current.is_dir() else None
     kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites, "engine": engine}
     if not args.no_progress and err.is_terminal:
         with err.status("pubcheck refresh") as status:
@@ -338,19 +464,31 @@ def _refresh(args: argparse.Namespace) -> int:
 
         if not args.published.exists():
             raise InputError(f"{args.published}: no such file or directory")
-        report.findings += validate_published_figures(
+        findings, runs = validate_published_figures(
             published_figures(args.published), checks_path("gx/published-figures.json"),
-            project_dir=args.state_dir,
+            project_dir=args.state_dir, with_runs=True,
         )  # fmt: skip
-    _render(report, args)
-    if args.data_docs is not None:
-        index = getattr(report, "docs_index", None)
-        err.print(f"pubcheck: Data Docs written to {index or args.data_docs}")
-    if args.output is not None:
-        s = report.summary()
-        err.print(f"pubcheck: wrote {args.format} report to {args.output} "
-                  f"({s['error']} errors, {s['warning']} warnings, {s['info']} info)")  # fmt: skip
-    return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK
+        report.findings += findings
+        report.runs += runs
+    code = _finish(report, args, cfg.suppressions if cfg else (), err)
+    if args.data_docs is not None and report.data_docs:
+        from pubcheck.refresh.gx import annotate_data_docs
+
+        v = report.verdict
+        annotate_data_docs(args.data_docs, f"{v.status.upper()} (exit {v.exit_code}): {v.reason}",
+                           _first_blocking(report), args.output if args.format == "html" else None)  # fmt: skip
+    elif args.data_docs is not None:
+        err.print(f"pubcheck: no Data Docs written to {args.data_docs}: no extract reached the Great "
+                  "Expectations stage (see the report)", soft_wrap=True)  # fmt: skip
+    return code
+
+
+def _first_blocking(report) -> str:  # type: ignore[no-untyped-def]
+    v = report.verdict
+    if not v.blocking:
+        return ""
+    f = report.findings[v.blocking[0]]
+    return f"{f.check}: {f.message}"
 
 
 def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
@@ -360,10 +498,7 @@ def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untype
     console, fh = _out_console(args.output)
     if args.format == "console" and not getattr(args, "verbose", False):
         # 'not compared: <why>' notes are in every other format; the console shows them on request
-        hidden = [f for f in report.findings if f.check == "not-compared"]
-        if hidden:
-            report = dataclasses.replace(report, findings=[f for f in report.findings if f.check != "not-compared"],
-                                         hidden=len(hidden))  # fmt: skip
+        report.hidden = sum(f.check == "not-compared" for f in report.findings)
     try:
         RENDERERS[args.format](report, console)
     finally:
@@ -397,13 +532,28 @@ def _figures(args: argparse.Namespace) -> int:
     return EXIT_INPUT if loaded.unreadable else EXIT_OK
 
 
-def _rules() -> int:
-    from pubcheck.publication.registry import registered
+def _rules(fmt: str = "console") -> int:
+    import json
 
+    from rich.text import Text
+
+    from pubcheck.cli.catalog import catalog
+
+    cat = catalog()
     console = Console()
-    for rid, r in registered().items():
-        first = r.doc.split("\n\n")[0].replace("\n", " ")
-        console.print(f"[bold]{rid}[/] ({r.name}): {first}")
+    if fmt == "json":
+        console.file.write(json.dumps({"checks": [{"id": k, **v} for k, v in cat.items()]}, indent=2,
+                                      ensure_ascii=False) + "\n")  # fmt: skip
+        return EXIT_OK
+    width = max(len(k) for k in cat)
+    for cid, c in cat.items():
+        line = Text(cid.ljust(width), style="bold")
+        line.append(f"  {c['severity']:<15}", style="dim")
+        line.append(f"{c['summary']}  ")
+        line.append(f"[{c['command']}]", style="dim")
+        console.print(line, soft_wrap=not console.is_terminal)
+    console.print(Text(f"{len(cat)} check ids; the publication rules' full text: their docstrings in "
+                       "src/pubcheck/publication/rules/", style="dim"), soft_wrap=not console.is_terminal)  # fmt: skip
     return EXIT_OK
 
 

@@ -15,7 +15,7 @@ from pubcheck.documents.load import load_documents
 from pubcheck.figures.extract import Extraction, extract
 from pubcheck.figures.link import load_rules
 from pubcheck.figures.numbers import using_quantifiers
-from pubcheck.model import Finding
+from pubcheck.model import CheckRun, Finding
 from pubcheck.publication.corpus import Corpus
 from pubcheck.publication.registry import dedupe, filter_findings, registered, run_rules
 from pubcheck.report import DocumentSummary, Report
@@ -56,9 +56,20 @@ def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] 
         progress("running rules")
     corpus = Corpus(extractions, linking, cfg)
     rules: list[str] = []
+    runs: list[CheckRun] = []
     if publication_rules:
-        findings += run_rules(corpus, select=select, ignore=ignore)
+        crashed: dict[str, str] = {}
+        findings += run_rules(corpus, select=select, ignore=ignore, crashed=crashed)
         rules = list(registered())
+        for rid in rules:
+            if select and rid not in select:
+                runs.append(CheckRun(rid, stage="rule", status="skipped", reason="not selected (--select)"))
+            elif ignore and rid in ignore:
+                runs.append(CheckRun(rid, stage="rule", status="skipped", reason="ignored (--ignore)"))
+            elif rid in crashed:
+                runs.append(CheckRun(rid, stage="rule", status="skipped", reason=f"the rule crashed: {crashed[rid]}"))
+            else:
+                runs.append(CheckRun(rid, stage="rule"))
     summaries: list = []
     comparisons: list = []
     if extracts is not None:
@@ -66,7 +77,12 @@ def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] 
 
         more, summaries, comparisons = run_extracts(extracts, corpus, progress, engine=engine)
         findings = dedupe(findings + filter_findings(more, select, ignore))
+        runs += [r for s in summaries for r in s.runs]
+        runs += [CheckRun("extract-recompute", stage="recompute",
+                          text="every published figure the extracts cover, recomputed within its rounding"),
+                 CheckRun("extract-invariant", stage="recompute",
+                          text="the indicator invariants on the tables recomputed from the extracts")]  # fmt: skip
     docs = [DocumentSummary(e.document.path, e.document.sha256, len(e.figures), len(e.tables),
                             e.document.manifest_id) for e in extractions]  # fmt: skip
     return Report(str(target), docs, findings, loaded.unreadable, extractions, summaries, comparisons,
-                  rules=rules)
+                  rules=rules, command="check" if publication_rules else "validate", runs=runs)

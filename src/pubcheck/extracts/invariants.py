@@ -53,7 +53,7 @@ def recomputed_findings(agg, source: str) -> list[Finding]:  # type: ignore[no-u
                                      "indicator 1c"))  # fmt: skip
     out = []
     for kind, rs in rows.items():
-        for row, check in _validate(kind, rs):
+        for row, check in _validate(kind, rs, engine="pandera"):
             out.append(Finding(
                 check="extract-invariant", severity="error",
                 message=f"{row.note}: the table recomputed from {source} breaks {check}.",

@@ -4,11 +4,11 @@ recomputed from them."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pubcheck.model import Finding, InputError
+from pubcheck.model import CheckRun, Finding, InputError
 
 
 @dataclass
@@ -18,6 +18,7 @@ class ExtractSummary:
     rows: int
     seconds: float
     findings: int
+    runs: list[CheckRun] = field(default_factory=list, repr=False)  # its contract's rules, ran or skipped
 
     def to_dict(self) -> dict[str, Any]:
         return {"stem": self.stem, "path": self.path, "rows": self.rows,
@@ -42,7 +43,7 @@ def run_extracts(directory: Path, corpus, progress=None, engine=None):  # type: 
         return engine.run_extracts(directory, corpus, progress)
     import polars as pl
 
-    from pubcheck.extracts.contracts import find_extracts, load_extract, validate_extract
+    from pubcheck.extracts.contracts import contract_runs, find_extracts, load_extract, validate_extract
     from pubcheck.extracts.recompute import aggregate, compare, read_scales
 
     if not directory.is_dir():
@@ -65,7 +66,7 @@ def run_extracts(directory: Path, corpus, progress=None, engine=None):  # type: 
         result = validate_extract(path, stem)
         findings += result.findings
         summaries.append(ExtractSummary(stem, str(path), result.rows, time.perf_counter() - t0,
-                                        len(result.findings)))  # fmt: skip
+                                        len(result.findings), contract_runs(result)))  # fmt: skip
         broken = any(f.check in ("extract-unreadable", "extract-structure") for f in result.findings)
         if not broken:
             lf, load_findings = load_extract(path, stem)

@@ -380,6 +380,15 @@ def figure_period(s: Sentence, offset: int, end: int, reference: str | None) -> 
         d = offset - b if b <= offset else (a - end) * 0.8 if a >= end else 0.0
         if best is None or d < best[0]:
             best = (d, norm)
+    # 'similar to last year (268,390)', '(268,251) in the previous year': a relative period
+    # written beside the figure is its own, counted from the sentence's period
+    for r in find_relative(s.text):
+        beside = (0 <= offset - r.end <= 3 and s.text[r.end:offset].strip() in ("(", "")) or 0 <= r.start - end <= 3
+        if beside:
+            anchor = next((norm for _a, _b, norm, is_base in all_ps if not is_base), None) or reference
+            resolved = r.resolve(anchor) if r.kind not in ("span", "decade") else None
+            if resolved:
+                return resolved, "stated"
     if best is not None:
         return best[1], "stated"
     if starts_change:
@@ -412,7 +421,44 @@ class ChangeSpan:
     edges: bool = False
 
 
-def change_periods(s: Sentence, reference: str | None) -> ChangeSpan:
+BASE_AFTER = re.compile(
+    r"^\W*(?:percentage points?|per ?cent|%)?\s*(?:increase|decrease|rise|fall|drop|change)?\s*"
+    r"(?:in relation to|relative to|since|compared (?:with|to)|from|than(?: in)?|on)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def change_periods(s: Sentence, reference: str | None, offset: int | None = None,
+                   end: int | None = None) -> ChangeSpan:  # fmt: skip
+    """The periods of the change at [offset, end): its own base when one is cued beside it
+    ('a 0.5 percentage point increase in relation to January 2010 until December 2010 and a
+    rise of 2.1 percentage points since 2000': each change has its own start), else those of
+    its sentence (see `sentence_change_periods`)."""
+    if offset is not None and end is not None:
+        clause, c0 = _clause(s.text, offset, end)
+        for p in find_periods(s.text):
+            if c0 <= p.start < c0 + len(clause) and p.start >= end and BASE_AFTER.search(s.text[end : p.start]):
+                current = _current_period(s, reference)
+                return ChangeSpan(p.norm, current)
+        figures_in_clause = [o for o in s.offsets if c0 <= o < c0 + len(clause)]
+        changes = [o for f, o in zip(s.figures, s.offsets, strict=True) if f.kind == "change"]
+        if len(changes) > 1 and len(figures_in_clause) < len(s.offsets):
+            return ChangeSpan(None, None)  # several changes, their bases not told apart
+    return sentence_change_periods(s, reference)
+
+
+def _current_period(s: Sentence, reference: str | None) -> str | None:
+    """The period a sentence (or the sentences it continues) reports, not a comparison base."""
+    x: Sentence | None = s
+    while x is not None:
+        own = [norm for _a, _b, norm, is_base in _periods(x.text) if not is_base]
+        if own:
+            return own[0] if len(set(own)) == 1 else None
+        x = x.antecedent
+    return reference
+
+
+def sentence_change_periods(s: Sentence, reference: str | None) -> ChangeSpan:
     """The periods a change statement spans: 'Between the 3 years to 2016 and the 3 years
     to 2024', 'up from 0.17% in 2015/16' (to the publication's period), 'over the last 10
     years', 'since 2014', 'from a year earlier'; else the periods of the sentences it
@@ -499,7 +545,7 @@ def publication_measure(lines: list[str]) -> str:
     return f"{title}. {first}"
 
 
-CLAUSE_SEP = re.compile(r",\s+(?:and|but|while|whereas)\b|;\s+|,\s+with\b", re.I)
+CLAUSE_SEP = re.compile(r",\s+(?:and|but|while|whereas|which)\b|;\s+|,\s+with\b", re.I)
 
 
 def qualifiers_near(sentence: str, start: int, end: int, vocab: Vocabulary,
@@ -531,3 +577,118 @@ def qualifiers_near(sentence: str, start: int, end: int, vocab: Vocabulary,
         pick = after[0] if after else min(dm, key=lambda m: min(abs(m.start - end), abs(start - m.end)))
         out.add((d, pick.value_in(d) or ""))
     return frozenset(out)
+
+
+# ----------------------------------------------------------------------------- keys read in full
+
+KEY_STOP = {
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "was", "were",
+    "is", "are", "be", "been", "had", "has", "have", "this", "that", "these", "those", "there", "which", "who",
+    "it", "its", "their", "they", "as", "than", "per", "cent", "percent", "percentage", "points", "point",
+    "proportion", "share", "number", "total", "overall", "all", "some", "around", "about", "almost",
+    "nearly", "over", "under", "more", "less", "just", "also", "still", "now", "then", "similar", "same",
+    "up", "down", "rise", "rose", "risen", "fall", "fell", "fallen", "increase", "increased", "decrease",
+    "decreased", "higher", "lower", "compared", "previous", "year", "years", "quarter", "period", "estimated",
+    "estimate", "million", "thousand", "billion", "very", "last", "latest", "figure", "figures",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TextKey:
+    """What a prose figure measures, read in full from its sentence: the content words of its
+    clause (the measure and population), the qualifiers it names, its period and unit."""
+
+    words: frozenset[str]
+    qualifiers: frozenset[tuple[str, str]]
+    period: str
+    unit: str
+
+
+def text_key(s: Sentence, offset: int, end: int, unit: str, reference: str | None, vocab: Vocabulary,
+             population: list[str] | None = None, universe: frozenset[str] = frozenset()
+             ) -> tuple[TextKey | None, str]:  # fmt: skip
+    """A figure's key from its own clause, or None and why it is not complete.
+
+    - its period is stated in its clause or lead-in, or named relative to a stated one ('This
+      is similar to the previous year (268,251)' after '... between April 2019 and March 2020');
+    - what it measures is the content words of its clause, or, for a sentence that only points
+      back ('This is similar to ...'), of the clause of the figure it continues;
+    - several figures share a clause only when each has its own period ('risen from 43.8% in
+      1996 to 66.5% in 2016');
+    - words narrowing its subject that pubcheck does not read make it incomplete."""
+    from pubcheck.figures.trace import subject_phrases, unread_modifiers  # same stage
+
+    period, how = figure_period(s, offset, end, reference)
+    clause, c0 = _clause(s.text, offset, end)
+    own_words = _content(clause, s.text[offset:end], vocab)
+    base = s
+    if len(own_words) < 2 and s.antecedent is not None and s.antecedent.figures:
+        # 'This is similar to the previous year (268,251)': the measure of the figure before
+        ante = s.antecedent
+        fo = ante.offsets[0]
+        a_clause, _ = _clause(ante.text, fo, fo + len(ante.figures[0].text))
+        own_words = _content(a_clause, ante.figures[0].text, vocab) | own_words
+        rel = find_relative(s.text)
+        a_period, a_how = figure_period(ante, fo, fo + len(ante.figures[0].text), reference)
+        if rel and a_period and a_how in ("stated", "inherited"):
+            period, how = rel[0].resolve(a_period), "stated"
+        base = ante
+    if period is None or how not in ("stated", "inherited"):
+        return None, "its period is not stated"
+    others = [o for o in s.offsets if o != offset and c0 <= o < c0 + len(clause)]
+    if others and not _each_dated(s, others + [offset], reference):
+        return None, "its clause holds other figures"
+    quals_here = qualifiers_near(s.text, offset, end, vocab)
+    if len(own_words) + len(quals_here) < 2:
+        return None, "its clause says too little about what it measures"
+    quals = qualifiers_near(base.text, *(_span_in(base, s, offset, end)), vocab)
+    read = [(m.start, m.end) for m in find_mentions(s.text, vocab)]
+    read += [(p.start, p.end) for p in find_periods(s.text)] + [(r.start, r.end) for r in find_relative(s.text)]
+    for ph in population or []:
+        read += [(m.start(), m.end()) for m in re.finditer(re.escape(ph), s.text, re.I)]
+    unread = unread_modifiers(s.text, subject_phrases(s.text, offset, end), read, universe)
+    if unread:
+        return None, f"its subject is narrowed by '{unread[0]}'"
+    return TextKey(frozenset(own_words), quals, period, unit), ""
+
+
+def _span_in(base: Sentence, s: Sentence, offset: int, end: int) -> tuple[int, int]:
+    if base is s:
+        return offset, end
+    o = base.offsets[0]
+    return o, o + len(base.figures[0].text)
+
+
+def _clause(text: str, offset: int, end: int) -> tuple[str, int]:
+    c0, c1 = 0, len(text)
+    for m in CLAUSE_SEP.finditer(text):
+        if m.end() <= offset:
+            c0 = m.end()
+        elif m.start() >= end:
+            c1 = m.start()
+            break
+    return text[c0:c1], c0
+
+
+def _content(clause: str, figure_text: str, vocab: Vocabulary) -> set[str]:
+    spans = [(m.start, m.end) for m in find_mentions(clause, vocab)]
+    spans += [(p.start, p.end) for p in find_periods(clause)] + [(r.start, r.end) for r in find_relative(clause)]
+    text = clause
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " + text[b:]
+    text = re.sub(r"[\d.,]+\s*(?:%|per ?cent|percentage points?)?", " ", text)
+    return {w[:6] for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in KEY_STOP}
+
+
+def _each_dated(s: Sentence, offsets: list[int], reference: str | None) -> bool:
+    """The figures of one clause are each dated to a different period ('from 43.8% in 1996 to
+    66.5% in 2016'; '268,251 adults ... between April 2018 and March 2019, ... last year
+    (268,390)'), so each is known apart."""
+    periods = []
+    for o in offsets:
+        f = s.figures[s.offsets.index(o)]
+        p, how = figure_period(s, o, o + len(f.text), reference)
+        if p is None or how not in ("stated", "inherited"):
+            return False
+        periods.append(p)
+    return len(set(periods)) == len(periods)

@@ -46,7 +46,7 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
         r"SS?\.|[Ss]ection|paragraph|Tier|Class|Element|No\.|Group|Volume|vol|Bulletin|Online Report)"
         r"\s?\d+[A-Za-z]?(?:[.(]\d+\)?)*(?:\s*(?:-|–|&|and)\s*\d+)?")),
     ("statute", re.compile(r"\bS\.\s?\d+[A-Z]?|\bSec\s?\d+|\b\d+:\d+\b|(?<=[\d)])\s?\(\d{1,2}\)|\([a-z]{1,3}\)")),
-    ("code", re.compile(r"\b\d+[A-Z](?:-[A-Z])?\b|\b\d+/\d+\b")),
+    ("code", re.compile(r"\b\d+[A-Z](?:-[A-Z])?\b|\b\d+/\d+\b|\b[A-Za-z]{2,}-\d{1,4}\b(?![.,]\d)")),  # 'COVID-19' 
     ("age", re.compile(
         r"\b(?:aged?|ages)\s+(?:of\s+)?(?:under\s+|between\s+|at least\s+)?\d{1,2}(?!\.\d|\d)"
         r"(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:½)?(?!\.\d|\d)(?!\s*(?:per|%)))?"

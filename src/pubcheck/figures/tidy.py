@@ -405,12 +405,19 @@ class TidyTable:
 
 def tidy_document(doc: Document, tables: Iterable[Table] | None = None,
                   roles: Mapping | TableRoles | None = None) -> list[TidyTable]:  # type: ignore[type-arg]  # fmt: skip
-    """Every table of `doc` that holds figures, as a TidyTable."""
+    """Every table of `doc` that holds figures, as a TidyTable (read once per document and
+    roles: the table rules and the tracer share them)."""
+    key = repr(TableRoles.from_mapping(roles))
+    cache = doc.__dict__.setdefault("_tidy_tables", {})
+    if tables is None and key in cache:
+        return cache[key]
     out = []
     for t in tables if tables is not None else find_tables(doc.lines):
         tt = tidy_table(t, doc, roles)
         if tt is not None:
             out.append(tt)
+    if tables is None:
+        cache[key] = out
     return out
 
 
@@ -536,6 +543,15 @@ def tidy_table(table: Table, doc: Document | None = None,
         return "number", None
 
     def rounded_to(k: tuple) -> int:  # type: ignore[type-arg]
+        if k in _rounded:
+            return _rounded[k]
+        _rounded[k] = _rounded_to(k)
+        return _rounded[k]
+
+    _rounded: dict[tuple, int] = {}  # type: ignore[type-arg]  # once per column, not per cell
+    _finer: dict[tuple, bool] = {}  # type: ignore[type-arg]
+
+    def _rounded_to(k: tuple) -> int:  # type: ignore[type-arg]
         vals = [v for v in col_vals[k] if v]
         if len(vals) < 3 or not all(float(v).is_integer() for v in vals):
             return 1
@@ -547,8 +563,10 @@ def tidy_table(table: Table, doc: Document | None = None,
     def finer(k: tuple) -> bool:  # type: ignore[type-arg]
         """Most of the column's counts are not whole hundreds: it prints to the unit (or to 5,
         10), so a '17000' in it is 17,000 to that unit, not a count rounded to the thousand."""
-        vals = [v for v in col_vals[k] if v]
-        return len(vals) >= 4 and sum(1 for v in vals if v % 100 == 0) < 0.5 * len(vals)
+        if k not in _finer:
+            vals = [v for v in col_vals[k] if v]
+            _finer[k] = len(vals) >= 4 and sum(1 for v in vals if v % 100 == 0) < 0.5 * len(vals)
+        return _finer[k]
 
     # dimensions
     dim_labels: dict[str, list[str]] = defaultdict(list)

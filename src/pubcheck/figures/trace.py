@@ -130,7 +130,8 @@ STOP = {"the", "of", "and", "a", "an", "in", "for", "to", "by", "or", "with", "f
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in re.findall(r"[a-z]+", text.lower()) if t not in STOP]
+    """The words and numbers of a label ('Area 00042' is 'area', '00042')."""
+    return [t for t in re.findall(r"[a-z]+|\d+", text.lower()) if t not in STOP]
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def _literal_hits(label: str, text: str, taken: list[tuple[int, int]]) -> list[L
     toks = _tokens(clean_label(label))
     if not toks:
         return []
-    words = [(m.group(0).lower(), m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+", text)]
+    words = [(m.group(0).lower(), m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+|\d+", text)]
     words = [w for w in words if not any(a <= w[1] < b for a, b in taken)]
     spans = []
     for t in toks:
@@ -169,26 +170,64 @@ def _literal_hits(label: str, text: str, taken: list[tuple[int, int]]) -> list[L
     return []
 
 
+@dataclass
+class _LabelIndex:
+    """A dimension's labels read once: their words, and which labels a word may start a naming
+    of (each label filed under its rarest word), so a sentence tries only the labels whose
+    rarest word it holds, whatever the number of labels."""
+
+    tokens: dict[str, frozenset[str]]
+    by_word: dict[str, list[str]]
+    by_reading: dict[tuple[str, str], list[str]]
+
+
+def _index(dim: TDim) -> _LabelIndex:
+    idx = dim.__dict__.get("_index")
+    if idx is not None:
+        return idx
+    tokens = {lab: frozenset(_tokens(clean_label(lab))) for lab in dim.labels}
+    freq: dict[str, int] = {}
+    for ts in tokens.values():
+        for t in ts:
+            freq[t] = freq.get(t, 0) + 1
+    by_word: dict[str, list[str]] = {}
+    by_reading: dict[tuple[str, str], list[str]] = {}
+    for lab in dim.labels:
+        rs = dim.readings.get(lab)
+        if rs:
+            for r in rs:
+                by_reading.setdefault(r, []).append(lab)
+            continue
+        if is_total_label(lab) or dim.is_period or not tokens[lab]:
+            continue
+        rarest = min(tokens[lab], key=lambda t: (freq[t], t))
+        by_word.setdefault(rarest[:3], []).append(lab)
+    idx = _LabelIndex(tokens, by_word, by_reading)
+    dim.__dict__["_index"] = idx
+    return idx
+
+
 def label_hits(dim: TDim, text: str, mentions: list[Mention]) -> list[LabelHit]:
     """Every place in `text` that names one of the dimension's labels."""
+    idx = _index(dim)
     hits: list[LabelHit] = []
-    vocab_labels = {lab for lab, rs in dim.readings.items() if rs}
     for m in mentions:
-        for lab in vocab_labels:
-            if any(r in m.readings for r in dim.readings[lab]):
+        for r in m.readings:
+            for lab in idx.by_reading.get(r, ()):
                 hits.append(LabelHit(lab, m.start, m.end))
     taken = [(m.start, m.end) for m in mentions]
-    for lab in dim.labels:
-        if lab in vocab_labels or is_total_label(lab) or dim.is_period:
-            continue
-        hits += _literal_hits(lab, text, taken)
+    # a label's rarest word is matched by a word of the text starting the same (abbreviations)
+    seen: set[str] = set()
+    for w in {w.lower()[:3] for w in re.findall(r"[A-Za-z]+|\d+", text)}:
+        for lab in idx.by_word.get(w, ()):
+            if lab not in seen:
+                seen.add(lab)
+                hits += _literal_hits(lab, text, taken)
     out: list[LabelHit] = []
-    for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        if h in out:
-            continue
+    for h in sorted(set(hits), key=lambda h: (h.start, -(h.end - h.start), h.label)):
         # 'perm_excl' inside 'perm_excl_rate' ('permanent exclusion rate'): the longer label is meant
-        mine = set(_tokens(clean_label(h.label)))
-        if any(o.start <= h.start and h.end <= o.end and mine < set(_tokens(clean_label(o.label))) for o in out):
+        mine = idx.tokens.get(h.label, frozenset())
+        if any(o.start <= h.start and h.end <= o.end and mine < idx.tokens.get(o.label, frozenset()) for o in out):
             continue
         out.append(h)
     return out

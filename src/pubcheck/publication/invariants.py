@@ -1,15 +1,18 @@
 """Indicator invariants (schemas/indicators.py) run on tidy indicator tables built from the
 published tables (the `table-identity` rule calls `scraped_findings`). Failing rows become
-findings at the figures' lines. The same schemas check the tables recomputed from the
+findings at the figures' lines. The same declarations check the tables recomputed from the
 extracts: pubcheck.extracts.invariants, which reuses `Row` and `_validate` from here.
+
+The scraped tables are a few dozen rows: they are checked row by row in plain Python
+(`schemas.indicators.failing_rows`), so `pubcheck check` never imports pandas, pandera or
+polars; the recomputed tables go through the Pandera schemas built from the same
+declarations (`engine="pandera"`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-
-import polars as pl
 
 from pubcheck.figures.numbers import fmt_value
 from pubcheck.model import Figure, Finding
@@ -65,17 +68,23 @@ def _base_rows_scraped(cells: list[Figure], indicators: tuple[str, ...]) -> list
     return rows
 
 
-def _validate(kind: str, rows: list[Row]) -> list[tuple[Row, str]]:
-    """Validate rows with the declared schema; return the failing rows and the check name."""
+def _validate(kind: str, rows: list[Row], engine: str = "python") -> list[tuple[Row, str]]:
+    """The failing rows of an invariant and the check's name: row by row in plain Python
+    (`engine="python"`), or through its Pandera schema on a polars frame (`"pandera"`)."""
     if not rows:
         return []
-    import pandera.errors as pe
+    if engine == "python":
+        from schemas.indicators import failing_rows
 
-    from schemas.indicators import SCHEMAS
+        return [(rows[i], check) for i, check in failing_rows(kind, [r.values for r in rows])]
+    import pandera.errors as pe
+    import polars as pl
+
+    from schemas.indicators import schema
 
     df = pl.DataFrame([r.values for r in rows])
     try:
-        SCHEMAS[kind].validate(df, lazy=True)
+        schema(kind).validate(df, lazy=True)
     except pe.SchemaErrors as exc:
         fc = exc.failure_cases
         out = []

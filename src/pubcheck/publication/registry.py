@@ -65,14 +65,18 @@ def registered() -> dict[str, Rule]:
     return REGISTRY
 
 
-def run_rules(corpus: Corpus, select: set[str] | None = None,
-              ignore: set[str] | None = None) -> list[Finding]:  # fmt: skip
+def run_rules(corpus: Corpus, select: set[str] | None = None, ignore: set[str] | None = None,
+              crashed: dict[str, str] | None = None) -> list[Finding]:  # fmt: skip
+    """Every registered rule's findings, filtered by --select/--ignore; `crashed` collects the
+    rules that crashed (id -> the error), whose findings are one `rule-error` each."""
     findings: list[Finding] = []
     for rid, r in registered().items():
         try:
             findings.extend(r.fn(corpus))
         except Exception as exc:  # a crashing rule is a finding, not a crash
             tb = traceback.extract_tb(exc.__traceback__)[-1]
+            if crashed is not None:
+                crashed[rid] = f"{type(exc).__name__}: {exc}"
             findings.append(Finding(
                 check="rule-error", severity="error",
                 message=f"rule {rid} failed: {type(exc).__name__}: {exc} "

@@ -253,7 +253,7 @@ def _edge_cells(page: Page, s: Sentence, o: int, end: int, span: ChangeSpan, uni
 
 def _change(page: Page, s: Sentence, f: Figure, o: int, end: int, direction: int,
             vocab: Vocabulary) -> Iterator[Finding]:  # fmt: skip
-    span = change_periods(s, page.passages.reference)
+    span = change_periods(s, page.passages.reference, o, end)
     units = {"percentage_points": ["percent"], "GBP": ["GBP"], "count": ["count"], "percent": ["percent", "count"]}
     printed = f.interval.scale(direction)
     for unit in units.get(f.unit, []):
@@ -394,7 +394,7 @@ def pages_from(docs: list[tuple[Document, list[Figure]]], vocab: Vocabulary,
     pages = []
     for path, tabs in groups.items():
         doc, figs = by_path[path]
-        tables: list[TTable] = []
+        tables: list[TTable] = tables_of(doc, vocab, roles(path) if roles else None)  # its own tables
         for t in tabs:
             if t not in table_cache:
                 table_cache[t] = tables_of(by_path[t][0], vocab, roles(t) if roles else None)

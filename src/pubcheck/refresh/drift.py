@@ -31,6 +31,7 @@ from typing import Any
 
 import polars as pl
 
+from pubcheck.humanize import plural, say_number, signed_change
 from pubcheck.model import Finding, Key, Location
 
 # The column holding the period of each extract (the series a refresh extends).
@@ -121,9 +122,10 @@ class PolarsView:
         return self.df.group_by(col).agg(pl.len().alias(name))
 
     def sample(self, col: str, value: Any, *, as_text: bool = False) -> str:
-        """The first rows where `col` equals `value` (`as_text`: compared as text)."""
+        """The first rows where `col` equals `value`, or is one of `value` (a list); `as_text`:
+        compared as text."""
         c = pl.col(col).cast(pl.String) if as_text else pl.col(col)
-        return _sample(self.df, c == value)
+        return _sample(self.df, c.is_in(value) if isinstance(value, list) else c == value)
 
     def aggregate(self, stem: str) -> Any:
         from pubcheck.extracts.recompute import aggregate
@@ -187,6 +189,19 @@ def category_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
             continue
         before = prev.distinct(col)
         now = cur.distinct(col)
+        gone, new = sorted(before - now), sorted(c for c in now - before if allowed is None or c not in allowed)
+        if len(gone) == 1 and len(new) == 1:  # one code out, one in: a renamed code, one finding
+            old_code, code = gone[0], new[0]
+            n = cur.count_eq(col, code)
+            m = prev.count_eq(col, old_code)
+            why = "not allowed by the contract" if allowed is not None else "not in the previous extract"
+            out.append(_finding(
+                "refresh-category", "error", path, col,
+                f"column {col}: code {old_code!r} is gone and a new code {code!r} ({why}) stands in "
+                f"{plural(n, 'row')} ({m:,} had {old_code!r} before): a renamed code?",
+                f"{old_code!r} (as in the previous extract)", f"{code!r} in {plural(n, 'row')}",
+                "current rows: " + cur.sample(col, code)))  # fmt: skip
+            continue
         for code in sorted(before - now):
             out.append(_finding(
                 "refresh-category", "error", path, col,
@@ -200,8 +215,9 @@ def category_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
             n = cur.count_eq(col, code)
             out.append(_finding(
                 "refresh-category", "error", path, col,
-                f"column {col}: new code {code!r} ({why}; {n} rows; a renamed code?)",
-                f"codes of the previous extract: {', '.join(map(str, sorted(before)))}", f"{code!r} in {n} rows",
+                f"column {col}: new code {code!r} ({why}; {plural(n, 'row')}; a renamed code?)",
+                f"codes of the previous extract: {', '.join(map(str, sorted(before)))}",
+                f"{code!r} in {plural(n, 'row')}",
                 "current rows: " + cur.sample(col, code)))  # fmt: skip
         if prev.height < config.mix_min_rows or cur.height < config.mix_min_rows:
             continue
@@ -222,8 +238,8 @@ def category_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
 
 def period_rows_rule(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
                      config: RefreshConfig) -> list[Finding]:  # fmt: skip
-    prev, cur = _view(prev), _view(cur)
     period = PERIOD_COLUMNS.get(stem)
+    prev, cur = _view(prev), _view(cur)
     if period is None or period not in prev.schema or period not in cur.schema:
         return []
     counts = prev.counts(period, "p").join(cur.counts(period, "c"), on=period)
@@ -241,11 +257,12 @@ def period_rows_rule(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFram
     return out
 
 
-def _key_figures(stem: str, df: Any) -> dict[tuple[str, str, str, str], float]:
+def _key_figures(stem: str, df: pl.DataFrame) -> dict[tuple[str, str, str, str], float]:
     """(indicator, measure, unit, period) -> value, for every period of the extract."""
     from pubcheck.extracts.recompute import load_registry, recompute
 
     df = _view(df)
+
     period = PERIOD_COLUMNS.get(stem)
     measures = KEY_MEASURES.get(stem)
     if period is None or not measures or period not in df.schema:
@@ -275,7 +292,10 @@ def _what(ind: str, measure: str, unit: str) -> str:
 
     spec = load_registry().get(ind)
     group = spec.fields.get("cohort_group") if spec else None
-    return f"indicator {ind} {measure}" + (f" ({group})" if group else "") + f" [{unit}]"
+    name = {"reoffend": "re-offending rate", "cohort_count": "cohort size", "capable_claims": "claims of people "
+            "capable of work", "entrenched_claims": "entrenched claims", "total": "total", "completion":
+            "completion rate", "employment": "employment rate"}.get(measure, measure)  # fmt: skip
+    return f"indicator {ind} {name}" + (f" ({group})" if group else "")
 
 
 def _rate_column(stem: str, measure: str) -> str | None:
@@ -292,29 +312,39 @@ def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, 
     periods = sorted({k[3] for k in now})
     newest = periods[-1] if periods else None
     listed = revisions.get(stem, set()) | revisions.get("", set())
-    out: list[Finding] = []
+    moved_by: dict[tuple[str, str, str], list[tuple[str, float, float, float, str]]] = {}
     for k, v in sorted(now.items()):
         ind, measure, unit, p = k
         if p == newest or k not in before:
             continue
         old = before[k]
         if unit == "percent":
-            moved, tol_txt, moved_txt = v - old, f"{config.history_tolerance:g} points", f"{v - old:+.2f} points"
+            moved = v - old
         else:
             moved = (v - old) / old * 100 if old else (0.0 if v == old else float("inf"))
-            tol_txt, moved_txt = f"{config.history_tolerance:g}%", f"{moved:+.2f}%"
         if abs(moved) <= config.history_tolerance:
             continue
-        if p in listed:
-            sev, note = "info", " (listed as a revision)"
-        else:
-            sev, note = "error", " (not listed in revisions.txt / revisions.json)"
-        out.append(_finding(
-            "refresh-revised-history", sev, path, _rate_column(stem, measure),
-            f"{_what(ind, measure, unit)}, period {p}: {old:,.4g} in the previous extract, {v:,.4g} now "
-            f"({moved_txt}){note}",
-            f"{old:,.4g} (within {tol_txt})", f"{v:,.4g}",
-            "current rows: " + cur.sample(period, p, as_text=True)))  # fmt: skip
+        sev = "info" if p in listed else "error"
+        moved_by.setdefault((ind, measure, unit), []).append((p, old, v, moved, sev))
+    out: list[Finding] = []
+    # one finding per indicator and severity: every past period that moved, in order
+    for (ind, measure, unit), items in moved_by.items():
+        for sev in ("error", "info"):
+            mine = [x for x in items if x[4] == sev]
+            if not mine:
+                continue
+            tol_txt = f"{config.history_tolerance:g} points" if unit == "percent" else f"{config.history_tolerance:g}%"
+            said = "; ".join(f"{p}: {say_number(old, unit)} in the previous extract, {say_number(v, unit)} now "
+                             f"({signed_change(old, v, unit)})" for p, old, v, _, _ in mine)  # fmt: skip
+            note = " (listed as a revision)" if sev == "info" else " (not listed in revisions.txt / revisions.json)"
+            revised = [x[0] for x in mine]  # (not `periods`: the rate shift below reads the newest of those)
+            what = "period" if len(mine) == 1 else f"{len(mine)} past periods"
+            out.append(_finding(
+                "refresh-revised-history", sev, path, _rate_column(stem, measure),
+                f"{_what(ind, measure, unit)}, {what} revised: {said}{note}",
+                "; ".join(f"{p}: {say_number(old, unit)} (within {tol_txt})" for p, old, *_ in mine),
+                "; ".join(f"{p}: {say_number(v, unit)}" for p, _, v, *_ in mine),
+                "current rows: " + cur.sample(period, revised, as_text=True)))  # fmt: skip
     # rate shift: the newest period's rates vs the period before, in the current extract
     if len(periods) >= 2:
         last, before_last = periods[-1], periods[-2]
@@ -328,8 +358,8 @@ def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, 
             sev = "error" if abs(moved) > config.rate_error_points else "warning"
             out.append(_finding(
                 "refresh-rate-shift", sev, path, _rate_column(stem, measure),
-                f"{_what(ind, measure, unit)}: newest period {last} is {v:.1f}, {moved:+.1f} points from "
-                f"{before_last} ({old:.1f})",
+                f"{_what(ind, measure, unit)}: newest period {last} is {say_number(v, unit)}, "
+                f"{signed_change(old, v, unit)} than {before_last} ({say_number(old, unit)})",
                 f"within {config.rate_warn_points:g} points (warning) / {config.rate_error_points:g} points (error)"
                 f" of {old:.1f}", f"{v:.1f} ({moved:+.1f} points)",
                 "current rows: " + cur.sample(period, last, as_text=True)))  # fmt: skip

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import copy
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from pubcheck.extracts.validate import ExtractSummary  # one extract's line in the report
-from pubcheck.model import Finding
+from pubcheck.humanize import plural
+from pubcheck.model import CheckRun, Finding
 from pubcheck.refresh.drift import (
     DEFAULTS,
     PERIOD_COLUMNS,
@@ -45,12 +46,16 @@ from pubcheck.refresh.drift import (
     read_revisions,
 )
 
+REFRESH_RULES = ("refresh-category", "refresh-period-rows", "refresh-revised-history", "refresh-rate-shift")
+
 
 @dataclass
 class RefreshResult:
     findings: list[Finding]
     summaries: list[ExtractSummary]
     docs_index: Path | None = None
+    runs: list[CheckRun] = field(default_factory=list)  # every check made or skipped, in the gate's order
+    data_docs: list[dict[str, Any]] = field(default_factory=list)  # per file whose Data Docs were written
 
 
 def adjust_suite(suite: dict[str, Any], stem: str, previous_rows: int, config: RefreshConfig) -> dict[str, Any]:
@@ -92,21 +97,45 @@ def adjust_suite(suite: dict[str, Any], stem: str, previous_rows: int, config: R
 
 
 def _gx(stem: str, path: Path, cur: pl.DataFrame, prev: pl.DataFrame, *, suites_dir: Path | None,
-        state_dir: Path, data_docs: Path | None,
-        config: RefreshConfig) -> tuple[list[Finding], Path | None]:  # fmt: skip
+        state_dir: Path, data_docs: Path | None, config: RefreshConfig) -> Any:  # fmt: skip
+    """The GX checkpoint on one extract: a GxResult, or (findings, runs) when GX itself failed."""
     try:
         from pubcheck.refresh.gx import read_suite, run_suite, suite_from_extract
 
         hand = suites_dir / f"{stem}.json" if suites_dir is not None else None
         suite = read_suite(hand) if hand is not None and hand.is_file() else suite_from_extract(prev, stem)
         suite = adjust_suite(suite, stem, prev.height, config)
-        result = run_suite(cur, suite, data_docs=data_docs, project_dir=state_dir, document=str(path))
-        return result.findings, result.docs_index
+        return run_suite(cur, suite, data_docs=data_docs, project_dir=state_dir, document=str(path),
+                         run_name=f"pubcheck refresh {path.name}")  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - a harness error, reported, never a traceback
-        return [_finding("gx-internal-error", "error", path, None,
-                         f"Great Expectations failed: {type(exc).__name__}: {exc} "
-                         "(a harness error, not a data failure)",
-                         "the GX checkpoint to run", type(exc).__name__)], None  # fmt: skip
+        why = f"Great Expectations failed: {type(exc).__name__}: {exc}"
+        return ([_finding("gx-internal-error", "error", path, None, f"{why} (a harness error, not a data failure)",
+                          "the GX checkpoint to run", type(exc).__name__)],
+                [CheckRun("gx-expectation", key=f"suite {stem}", target=str(path), stage="gx", status="skipped",
+                          reason=why)])  # fmt: skip
+
+
+def _skipped_after(path: Path, stem: str, why: str) -> list[CheckRun]:
+    """The checks a file that failed intake does not get: its contract's rules, the GX suite,
+    the refresh rules."""
+    from pubcheck.extracts.contracts import compile_contract
+
+    target = str(path)
+    runs = [CheckRun("extract-contract", key=r.key, target=target, stage="contract", status="skipped", reason=why)
+            for r in compile_contract(stem)]  # fmt: skip
+    runs.append(CheckRun("gx-expectation", key=f"suite {stem}", target=target, stage="gx", status="skipped",
+                         reason=why))  # fmt: skip
+    runs += [CheckRun(r, target=target, stage="refresh", status="skipped", reason=why) for r in REFRESH_RULES]
+    return runs
+
+
+def _root_cause(findings: list[Finding], skipped: list[CheckRun]) -> list[Finding]:
+    """The intake errors of a file that stops there, each saying how many later checks were
+    skipped because of it."""
+    contract = sum(r.stage == "contract" for r in skipped)
+    note = (f"; {plural(len(skipped), 'later check')} skipped ({plural(contract, 'contract rule')}, the Great "
+            f"Expectations suite, {plural(len(REFRESH_RULES), 'refresh rule')})")  # fmt: skip
+    return [replace(f, message=f.message + note) if f.severity == "error" else f for f in findings]
 
 
 def _load(path: Path, stem: str) -> tuple[pl.DataFrame | None, list[Finding]]:
@@ -123,26 +152,63 @@ def _load(path: Path, stem: str) -> tuple[pl.DataFrame | None, list[Finding]]:
                                           "a readable extract", type(exc).__name__)]  # fmt: skip
 
 
+class PolarsGate:
+    """How the gate reads and checks extracts on this machine: frictionless intake, the polars
+    contracts, frames in memory. The Spark engine's is pubcheck.refresh.spark.SparkGate: the
+    same methods, and refresh_extracts runs either."""
+
+    intake_text = "structure: encoding, header, rows, cells, types (frictionless)"
+
+    def find(self, folder: Any) -> dict[str, Any]:
+        from pubcheck.extracts.contracts import find_extracts
+
+        return find_extracts(Path(folder))
+
+    def revisions(self, folder: Any) -> dict[str, set[str]]:
+        return read_revisions(Path(folder))
+
+    def intake(self, path: Any, stem: str) -> Any:
+        from pubcheck.refresh.intake import intake_file
+
+        return intake_file(path, stem)
+
+    def contract(self, path: Any, stem: str) -> Any:
+        from pubcheck.extracts.contracts import validate_extract
+
+        return validate_extract(path, stem)
+
+    def load(self, path: Any, stem: str) -> tuple[Any, list[Finding]]:
+        return _load(path, stem)
+
+    def gx(self, stem: str, path: Any, cur: Any, prev: Any, **kw: Any) -> Any:
+        return _gx(stem, path, cur, prev, **kw)
+
+
 def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, state_dir: Path,
                      suites_dir: Path | None = None, config: RefreshConfig = DEFAULTS,
                      progress=None, engine=None) -> RefreshResult:  # type: ignore[no-untyped-def]  # fmt: skip
-    """`engine`: the Spark engine (extracts.spark.engine.SparkEngine): the gate runs on Spark
-    (pubcheck.refresh.spark); None: polars, here."""
+    """`engine`: the Spark engine (extracts.spark.engine.SparkEngine): every pass over the data
+    runs on Spark (pubcheck.refresh.spark), and `previous`/`current` may be URIs; None: polars."""
+    from pubcheck.extracts.contracts import contract_runs
+
     if engine is not None:
-        from pubcheck.refresh.spark import refresh_extracts_spark
+        from pubcheck.refresh.spark import SparkGate
 
-        return refresh_extracts_spark(engine, previous, current, data_docs=data_docs, state_dir=state_dir,
-                                      suites_dir=suites_dir, config=config, progress=progress)  # fmt: skip
-    from pubcheck.extracts.contracts import find_extracts, validate_extract
-    from pubcheck.refresh.intake import intake_file
-
-    previous, current = Path(previous), Path(current)
-    prev_files, cur_files = find_extracts(previous), find_extracts(current)
-    revisions = read_revisions(current)
+        gate: Any = SparkGate(engine)
+        if progress:
+            progress("starting Spark")
+    else:
+        gate = PolarsGate()
+        previous, current = Path(previous), Path(current)
+    prev_files, cur_files = gate.find(previous), gate.find(current)
+    revisions = gate.revisions(current)
     findings: list[Finding] = []
     summaries: list[ExtractSummary] = []
+    runs: list[CheckRun] = []
+    docs: list[dict[str, Any]] = []
     docs_index = None
     for stem in sorted(set(prev_files) - set(cur_files)):
+        runs.append(CheckRun("refresh-missing-extract", target=str(prev_files[stem]), stage="intake"))
         findings.append(_finding("refresh-missing-extract", "error", prev_files[stem], None,
                                  f"extract {stem} is in the previous folder and missing from {current}",
                                  f"{stem}.csv or {stem}.parquet in {current}", "no file"))  # fmt: skip
@@ -152,43 +218,72 @@ def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, s
         rows = 0
         if progress:
             progress(f"intake {path.name}")
-        intake = intake_file(path, stem)
-        mine += intake.findings
-        if intake.ok:
+        intake = gate.intake(path, stem)
+        runs.append(CheckRun("intake", target=str(path), stage="intake", text=gate.intake_text))
+        if not intake.ok:
+            cause = next(f for f in intake.findings if f.severity == "error")
+            skipped = _skipped_after(path, stem, f"intake failed: {cause.message.split(': ', 1)[-1][:160]}")
+            runs += skipped
+            mine += _root_cause(intake.findings, skipped)
+        else:
+            mine += intake.findings
             if progress:
                 progress(f"contract {path.name}")
-            mine += validate_extract(path, stem).findings
-            cur, load_findings = _load(path, stem)
+            contract = gate.contract(path, stem)
+            mine += contract.findings
+            runs += contract_runs(contract)
+            cur, load_findings = gate.load(path, stem)
             mine += [f for f in load_findings if f not in mine]
             prev = None
+            why = ""
             if stem in prev_files:
-                prev, prev_findings = _load(prev_files[stem], stem)
+                prev, prev_findings = gate.load(prev_files[stem], stem)
                 if prev is None:
+                    why = "the previous extract cannot be read"
                     mine.append(_finding("refresh-unreadable", "error", prev_files[stem], None,
                                          "the previous extract cannot be read: no baseline for the refresh",
                                          "a readable previous extract",
                                          "; ".join(f.found for f in prev_findings) or "unreadable"))  # fmt: skip
             else:
+                why = f"no previous {stem} extract"
                 mine.append(_finding("refresh-new-extract", "info", path, None,
                                      f"no previous {stem} extract: refresh rules skipped",
                                      "a previous extract", "none"))  # fmt: skip
             if cur is not None:
                 rows = cur.height
+            elif not why:
+                why = "the extract cannot be loaded"
             if cur is not None and prev is not None:
                 if progress:
                     progress(f"great expectations {path.name}")
-                gx_findings, index = _gx(stem, path, cur, prev, suites_dir=suites_dir, state_dir=state_dir,
-                                         data_docs=data_docs, config=config)  # fmt: skip
-                docs_index = index or docs_index
-                mine += gx_findings
+                gx = gate.gx(stem, path, cur, prev, suites_dir=suites_dir, state_dir=state_dir, data_docs=data_docs,
+                             config=config)  # fmt: skip
+                if isinstance(gx, tuple):
+                    mine += gx[0]
+                    runs += gx[1]
+                else:
+                    mine += gx.findings
+                    runs += gx.runs
+                    if gx.docs_index is not None:
+                        docs_index = gx.docs_index
+                        passed = sum(r.get("success") for r in gx.results)
+                        docs.append({"file": str(path), "index": str(gx.docs_index), "run_name": gx.run_name,
+                                     "summary": f"{passed} of {plural(len(gx.results), 'expectation')} passed"})
                 if progress:
                     progress(f"refresh rules {path.name}")
                 mine += category_rules(stem, path, prev, cur, config)
                 mine += period_rows_rule(stem, path, prev, cur, config)
                 mine += history_rules(stem, path, prev, cur, config, revisions)
+                runs += [CheckRun(r, target=str(path), stage="refresh") for r in REFRESH_RULES]
+            else:
+                reason = f"{why}: nothing to compare with"
+                runs.append(CheckRun("gx-expectation", key=f"suite {stem}", target=str(path), stage="gx",
+                                     status="skipped", reason=reason))  # fmt: skip
+                runs += [CheckRun(r, target=str(path), stage="refresh", status="skipped", reason=reason)
+                         for r in REFRESH_RULES]  # fmt: skip
         findings += mine
         summaries.append(ExtractSummary(stem, str(path), rows, time.perf_counter() - t0, len(mine)))
-    return RefreshResult(findings, summaries, docs_index)
+    return RefreshResult(findings, summaries, docs_index, runs, docs)
 
 
 def run_refresh(previous: Path, current: Path, *, data_docs: Path | None, state_dir: Path,
@@ -213,8 +308,9 @@ def run_refresh(previous: Path, current: Path, *, data_docs: Path | None, state_
             suites_dir = None
     result = refresh_extracts(previous, current, data_docs=data_docs, state_dir=state_dir, suites_dir=suites_dir,
                               config=config, progress=progress, engine=engine)  # fmt: skip
-    report = Report(target=str(current), documents=[], findings=sorted(result.findings, key=lambda f: f.sort_key()),
-                    extracts=result.summaries)  # fmt: skip
-    report.docs_index = result.docs_index  # type: ignore[attr-defined]
-    return report
+    # the gate's order within a file (intake, contract, GX, refresh rules): root causes first
+    order = {str(p): i for i, p in enumerate(s.path for s in result.summaries)}
+    findings = sorted(result.findings, key=lambda f: order.get(f.document or "", -1))
+    return Report(target=str(current), documents=[], findings=findings, extracts=result.summaries, command="refresh",
+                  runs=result.runs, data_docs=result.data_docs)  # fmt: skip
 

@@ -27,12 +27,12 @@ from typing import Any
 
 import polars as pl
 
-from pubcheck.model import Finding, Location
+from pubcheck.humanize import plural, say_number
+from pubcheck.model import CheckRun, Finding, Location
 
 DEFAULT_STATE_DIR = Path(".gx-state")
 MAX_OBSERVED_SET = 30  # an observed value set becomes an in-set expectation up to this size
 _SITE = "pubcheck_site"
-_PARTIAL = 10  # unexpected values quoted in a finding
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class GxResult:
     seconds: float
     docs_index: Path | None = None
     results: list[dict[str, Any]] = field(default_factory=list)
+    runs: list[CheckRun] = field(default_factory=list)  # one per expectation, with its plain-English text
+    run_name: str = ""
 
 
 # ---------------------------------------------------------------- suite generation
@@ -238,22 +240,107 @@ def _exception(result: dict[str, Any]) -> str | None:
     return None
 
 
-def _describe(type_: str, kwargs: dict[str, Any], res: dict[str, Any]) -> tuple[str, str, str]:
-    """message, expected, found for a failed expectation."""
-    shown = {k: v for k, v in kwargs.items() if k not in ("batch_id", "result_format")}
-    expected = f"{type_}({', '.join(f'{k}={v!r}' for k, v in sorted(shown.items()))})"
+def expectation_key(type_: str, kwargs: dict[str, Any]) -> str:
+    """A stable name for an expectation in a suite: its type and the column(s) it is about."""
+    cols = kwargs.get("column") or ", ".join(map(str, kwargs.get("column_list") or [])) or ""
+    return f"{type_}({cols})" if cols else type_
+
+
+def _values(values: Any, limit: int = 8) -> str:
+    vals = list(values or [])
+    shown = ", ".join(str(v) for v in vals[:limit])
+    return shown + (f" and {len(vals) - limit} more" if len(vals) > limit else "")
+
+
+def plain(type_: str, kwargs: dict[str, Any]) -> str:
+    """What an expectation requires, in words (the raw expectation stays in the JSON report)."""
+    cond = kwargs.get("row_condition")
+    text = _plain(type_, kwargs)
+    if isinstance(cond, dict) and cond.get("type") == "comparison":  # {"column": {"name"}, "operator", "parameter"}
+        col = (cond.get("column") or {}).get("name", "?")
+        cond = f"{col} {cond.get('operator', '?')} {cond.get('parameter')!r}"
+    return f"{text}, where {cond}" if cond else text
+
+
+def _plain(type_: str, kwargs: dict[str, Any]) -> str:
+    col = kwargs.get("column")
+    lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
+    mostly = kwargs.get("mostly")
+    if isinstance(mostly, int | float) and mostly < 1:
+        every, be = f"at least {mostly * 100:g} per cent of {col} values", "are"
+    else:
+        every, be = f"every {col}", "is"
+
+    def num(x: Any) -> str:
+        return say_number(x) if isinstance(x, int | float) and not isinstance(x, bool) else str(x)
+
+    def bounds() -> str:
+        if lo is not None and hi is not None:
+            return f"between {num(lo)} and {num(hi)}"
+        if lo is not None:
+            return f"at least {num(lo)}"
+        if hi is not None:
+            return f"at most {num(hi)}"
+        return "any value"
+
+    if type_ == "expect_table_row_count_to_be_between":
+        return f"the table has {bounds()} rows"
+    if type_ == "expect_table_row_count_to_equal":
+        return f"the table has {num(kwargs.get('value'))} rows"
+    if type_ == "expect_column_values_to_not_be_null":
+        return f"{every} {be} present (not empty)"
+    if type_ == "expect_column_values_to_be_in_set":
+        return f"{every} {be} one of: {_values(kwargs.get('value_set'))}"
+    if type_ == "expect_column_values_to_not_be_in_set":
+        return f"no {col} is one of: {_values(kwargs.get('value_set'))}"
+    if type_ == "expect_column_values_to_be_between":
+        return f"{every} {be} {bounds()}"
+    if type_ == "expect_column_values_to_be_unique":
+        return f"no {col} repeats"
+    if type_ == "expect_compound_columns_to_be_unique":
+        return f"no combination of {', '.join(map(str, kwargs.get('column_list') or []))} repeats"
+    if type_ == "expect_column_pair_values_a_to_be_greater_than_b":
+        a, b = kwargs.get("column_A"), kwargs.get("column_B")
+        return f"every {a} is {'at least' if kwargs.get('or_equal') else 'greater than'} the row's {b}"
+    if type_ == "expect_column_to_exist":
+        return f"the table has a column {col}"
+    if type_ == "expect_column_values_to_match_regex":
+        return f"{every} {be} text matching {kwargs.get('regex')}"
+    if type_ in ("expect_column_min_to_be_between", "expect_column_max_to_be_between",
+                 "expect_column_mean_to_be_between", "expect_column_sum_to_be_between"):  # fmt: skip
+        return f"the {type_.split('_')[2]} of {col} is {bounds()}"
+    words = type_.removeprefix("expect_").replace("_", " ")
+    return f"{words} ({col})" if col else words
+
+
+def _observed(type_: str, res: dict[str, Any]) -> str:
+    """What GX observed, in words: `1,500 rows`, `1,219 of 5,000 values (24.4 per cent) are not
+    allowed, e.g. JSA_NEW`."""
     parts = []
-    if "observed_value" in res:
-        parts.append(f"observed {res['observed_value']!r}")
-    if res.get("unexpected_count") is not None:
+    obs = res.get("observed_value")
+    if obs is not None:
+        if type_.startswith("expect_table_row_count"):
+            parts.append(plural(int(obs), "row"))
+        else:
+            parts.append(f"observed {say_number(obs) if isinstance(obs, int | float) else obs}")
+    n = res.get("unexpected_count")
+    if n:
+        total = res.get("element_count")
         pct = res.get("unexpected_percent")
-        pct_txt = f" ({pct:.2f}% of non-null)" if isinstance(pct, int | float) else ""
-        parts.append(f"{res['unexpected_count']} unexpected{pct_txt}")
+        of = f" of {say_number(total)}" if total else ""
+        pct_txt = f" ({pct:.1f} per cent)" if isinstance(pct, int | float) else ""
+        parts.append(f"{say_number(n)}{of} values{pct_txt} do not meet it")
     partial = res.get("partial_unexpected_list")
     if partial:
-        parts.append(f"e.g. {partial[:_PARTIAL]!r}")
-    found = "; ".join(parts) or "failed"
-    return f"GX expectation failed: {expected}: {found}", expected, found
+        parts.append(f"e.g. {_values(sorted({str(x) for x in partial}), 5)}")
+    return "; ".join(parts)
+
+
+def _describe(type_: str, kwargs: dict[str, Any], res: dict[str, Any]) -> tuple[str, str, str]:
+    """message, expected, found for a failed expectation, in words."""
+    expected = plain(type_, kwargs)
+    found = _observed(type_, res) or "it does not hold"
+    return f"Great Expectations: expected {expected}; {found}", expected, found
 
 
 def run_suite(
@@ -263,6 +350,7 @@ def run_suite(
     data_docs: Path | None = None,
     project_dir: Path,
     document: str | None = None,
+    run_name: str | None = None,
 ) -> GxResult:
     """Run a suite on a frame through a GX checkpoint; failed expectations become findings.
     `df`: a polars frame (run on pandas) or a Spark DataFrame (run on a GX Spark datasource).
@@ -270,7 +358,8 @@ def run_suite(
     project_dir: where GX keeps its state (great_expectations.yml, results); one place, the
     caller's (e.g. `.gx-state/`). data_docs: if given, Data Docs (HTML) are written there and
     GxResult.docs_index is its index.html. document: the name findings cite (default: the
-    suite's name).
+    suite's name). run_name: the run's name in GX and its Data Docs (default: the document
+    and the time), so the Data Docs page names the file it validated.
     """
     t0 = time.perf_counter()
     context = _context(project_dir, data_docs)
@@ -278,9 +367,9 @@ def run_suite(
 
     name = str(suite["name"])
     document = document or name
-    run_name = name  # the validation definition and checkpoint: one per engine (each names its datasource)
+    definition = name  # the validation definition and checkpoint: one per engine (each names its datasource)
     if _is_spark(df):  # the Spark engine: GX computes on Spark, nothing is collected into pandas
-        run_name = f"{name}-spark"
+        definition = f"{name}-spark"
         frame: Any = df
         # the session is pubcheck's (GX finds it with getOrCreate); no spark_config, or GX may restart it
         source = context.data_sources.add_or_update_spark(name="pubcheck_spark", persist=False)
@@ -297,20 +386,25 @@ def run_suite(
     gx_suite = gx.ExpectationSuite(name=name, expectations=expectations, meta=dict(suite.get("meta") or {}))
     gx_suite = context.suites.add_or_update(gx_suite)
     vd = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=run_name, data=batch_def, suite=gx_suite)
+        gx.ValidationDefinition(name=definition, data=batch_def, suite=gx_suite)
     )
     actions = []
     if data_docs is not None:
         actions.append(gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[_SITE]))
     checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(
-            name=run_name, validation_definitions=[vd], actions=actions, result_format={"result_format": "SUMMARY"}
+            name=definition, validation_definitions=[vd], actions=actions, result_format={"result_format": "SUMMARY"}
         )
     )
-    run = checkpoint.run(batch_parameters={"dataframe": frame})
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    now = dt.datetime.now(dt.UTC)
+    run_name = run_name or f"{document} {now:%Y-%m-%d %H:%M:%S} UTC"
+    run = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name, run_time=now))
 
     findings: list[Finding] = []
     raw: list[dict[str, Any]] = []
+    runs: list[CheckRun] = []
     for vr in run.run_results.values():
         for r in vr.results:
             cfg = r.expectation_config
@@ -319,11 +413,17 @@ def run_suite(
             res = dict(r.result or {})
             rd = r.to_json_dict()
             raw.append({"type": type_, "kwargs": kwargs, "success": bool(r.success), "result": rd.get("result")})
+            key = expectation_key(type_, kwargs)
+            error = _exception(rd) if not r.success else None
+            observed = _observed(type_, res)
+            runs.append(CheckRun("gx-internal-error" if error else "gx-expectation", key=key, target=document,
+                                 stage="gx", text=plain(type_, kwargs),
+                                 raw={"type": type_, "kwargs": _jsonable_kwargs(kwargs), "success": bool(r.success),
+                                      "observed": observed, "file": document, "run_name": run_name}))  # fmt: skip
             if r.success:
                 continue
             column = str(kwargs.get("column") or ", ".join(kwargs.get("column_list") or []) or "")
             loc = (Location(document=document, line=0, quote=column, cell=column),)
-            error = _exception(rd)
             if error is not None:
                 findings.append(
                     Finding(
@@ -334,6 +434,8 @@ def run_suite(
                         expected=f"{type_} evaluated",
                         found=error,
                         locations=loc,
+                        key=key,
+                        raw={"type": type_, "kwargs": _jsonable_kwargs(kwargs)},
                     )
                 )
                 continue
@@ -346,6 +448,8 @@ def run_suite(
                     expected=expected,
                     found=found,
                     locations=loc,
+                    key=key,
+                    raw={"type": type_, "kwargs": _jsonable_kwargs(kwargs), "result": _jsonable_kwargs(res)},
                 )
             )
 
@@ -353,4 +457,45 @@ def run_suite(
     if data_docs is not None:
         index = Path(data_docs).resolve() / "index.html"
         docs_index = index if index.is_file() else None
-    return GxResult(findings=findings, seconds=time.perf_counter() - t0, docs_index=docs_index, results=raw)
+    return GxResult(findings=findings, seconds=time.perf_counter() - t0, docs_index=docs_index, results=raw,
+                    runs=runs, run_name=run_name)
+
+
+def _jsonable_kwargs(d: dict[str, Any]) -> dict[str, Any]:
+    """A GX kwargs or result dict as JSON holds it (dates as ISO text, other objects as text)."""
+    return json.loads(json.dumps(d, default=str))
+
+
+_BANNER = re.compile(r"<!-- pubcheck-verdict -->.*?<!-- /pubcheck-verdict -->", re.S)
+
+
+def annotate_data_docs(folder: Path, verdict: str, first: str, report: Path | None) -> list[Path]:
+    """Put the gate's verdict at the top of every Data Docs page in `folder`, so that a page
+    GX marks "Succeeded" is never taken for the gate's answer: which verdict, the first
+    finding that decided it, and where the full report is. Idempotent (a second run replaces
+    its banner). Returns the pages changed."""
+    import html as _html
+
+    failed = not verdict.startswith("PASSED")
+    colour = ("#b3261e", "#fdecea") if failed else ("#1e7b34", "#e9f6ec")
+    link = ""
+    if report is not None:
+        link = f' The full report: <a href="{_html.escape(Path(report).resolve().as_uri())}">' \
+               f"{_html.escape(str(report))}</a>."
+    first_txt = f"<br>First: {_html.escape(first)}" if first else ""
+    banner = (f'<!-- pubcheck-verdict --><div role="alert" style="border:2px solid {colour[0]};background:{colour[1]};'
+              f'padding:10px 14px;margin:8px;font:14px sans-serif;color:#1b1f24"><strong style="color:{colour[0]}">'
+              f"pubcheck refresh gate: {_html.escape(verdict)}</strong>{first_txt}<br>These Data Docs show the Great "
+              f"Expectations stage only (one of intake, contracts, GX and the refresh rules); they are not the "
+              f"gate's verdict.{link}</div><!-- /pubcheck-verdict -->")  # fmt: skip
+    changed = []
+    for page in sorted(Path(folder).rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if _BANNER.search(text):
+            new = _BANNER.sub(lambda _m: banner, text)
+        else:
+            new = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, text, count=1)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            changed.append(page)
+    return changed

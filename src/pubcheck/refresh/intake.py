@@ -27,8 +27,15 @@ frictionless checks about 15 microseconds a row, so at most `limit_rows` rows ar
 validated; a file with more is `sampled` and its findings say so.
 
 Severity: blank-row and duplicate-row are warnings (the loader can drop them and key
-uniqueness is a contract check); everything else is an error. At most MAX_PER_TYPE
-findings are kept per (file, error type); the rest are summarised in one finding.
+uniqueness is a contract check); everything else is an error.
+
+Root causes first: one finding per (problem, column), with its count, its first line and a
+few examples, never one per cell; a row with too few or too many cells is one finding, not
+one per missing cell plus one per required value; a last line cut short with no line end is
+one `truncated` error; a file that is not UTF-8 is one `encoding-error` (how many lines,
+the first one, what the bytes would be in Latin-1), and the values that fail to parse only
+because of those bytes are counted in it, not reported again. frictionless's wording is
+translated (`type is "number/default"` is "a number").
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +52,7 @@ from typing import Any
 from pubcheck.model import Finding, Location
 
 CHECK = "intake"
-MAX_PER_TYPE = 20
+EXAMPLES = 5  # examples quoted in a grouped finding
 SUFFIXES = (".csv", ".xlsx", ".ods", ".parquet")
 WARNING_TYPES = {"blank-row", "duplicate-row", "no-final-newline"}
 _TAIL_BYTES = 64 * 1024
@@ -176,6 +184,24 @@ def _col_letter(n: int) -> str:
     return s
 
 
+_TYPE_WORDS = {"number": "a number", "integer": "a whole number", "date": "a date (YYYY-MM-DD)",
+               "boolean": "true or false", "string": "text", "datetime": "a date and time"}  # fmt: skip
+
+
+def _plain(note: str) -> str:
+    """frictionless's note in words: `type is "number/default"` -> `a number`."""
+    m = re.match(r'type is "(\w+)/', note)
+    if m:
+        return _TYPE_WORDS.get(m.group(1), m.group(1))
+    m = re.match(r'constraint "required" is "True"', note)
+    if m:
+        return "a value (the column is required)"
+    m = re.match(r'constraint "(\w+)" is "(.*)"', note)
+    if m:
+        return f"{m.group(1)} {m.group(2)}"
+    return note
+
+
 def _run_frictionless(resource: Any, limit_rows: int, sheet: str | None) -> tuple[list[_Issue], int]:
     """Validate an opened-for-the-first-time frictionless Resource; return issues and rows read."""
     from frictionless import Checklist, checks
@@ -200,9 +226,13 @@ def _run_frictionless(resource: Any, limit_rows: int, sheet: str | None) -> tupl
             found = ""
             if etype in ("type-error", "constraint-error") and getattr(err, "cell", None) is not None:
                 found = repr(err.cell)
-            msg = f"{etype}: {err.message}" if not where else f"{etype} at {where}: {note or err.message}"
-            if found:
-                msg += f" (value {found})"
+            want = _plain(note) if note else ""
+            if etype in ("type-error", "constraint-error") and want:
+                msg = f"{etype} at {where}: {found or 'an empty cell'} is not {want}"
+            elif etype in ("missing-cell", "extra-cell"):
+                msg = f"{etype} at {where}"
+            else:
+                msg = f"{etype}: {err.message}" if not where else f"{etype} at {where}: {want or err.message}"
             issues.append(
                 _Issue(
                     etype,
@@ -212,7 +242,7 @@ def _run_frictionless(resource: Any, limit_rows: int, sheet: str | None) -> tupl
                     column=fname or (str(fnum) if fnum else None),
                     cell=cell,
                     sheet=sheet,
-                    expected=note or "a well-formed row",
+                    expected=want or "a well-formed row",
                     found=found or etype,
                 )
             )
@@ -222,29 +252,47 @@ def _run_frictionless(resource: Any, limit_rows: int, sheet: str | None) -> tupl
 # ---------------------------------------------------------------- CSV
 
 
-def _utf8_scan(path: Path, max_lines: int) -> _Issue | None:
-    """The first line (of at most `max_lines`) that is not valid UTF-8."""
+def _utf8_scan(path: Path, max_lines: int) -> tuple[_Issue | None, set[int]]:
+    """Lines (of at most `max_lines`) that are not valid UTF-8: one issue naming how many, the
+    first, and what its bytes are in Latin-1; and the set of those lines."""
+    bad: list[tuple[int, bytes, UnicodeDecodeError]] = []
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             if lineno > max_lines:
-                return None
+                break
             try:
                 raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                text = raw.decode("latin-1").rstrip("\r\n")
-                return _Issue(
-                    "encoding-error",
-                    f"encoding-error: line {lineno} is not UTF-8 ({exc.reason} at byte {exc.start} of the "
-                    f"line, {raw[exc.start : exc.start + 1]!r}); the file was read as latin-1 for the other "
-                    f"checks",
-                    lineno,
-                    text,
-                    expected="UTF-8",
-                    found="undecodable bytes",
-                )
-    return None
-
-
+                bad.append((lineno, raw, exc))
+    if not bad:
+        return None, set()
+    lineno, raw, exc = bad[0]
+    text = raw.decode("latin-1").rstrip("\r\n")
+    byte = raw[exc.start : exc.start + 1]
+    column = None
+    try:
+        with path.open("rb") as fh:
+            header = next(csv.reader([fh.readline().decode("utf-8", "replace")]), [])
+        cells = next(csv.reader([text]), [])
+        at = len(raw[: exc.start].decode("latin-1").split(","))  # the cell the byte stands in (1-based)
+        if 0 < at <= len(header) and len(cells) == len(header):
+            column = header[at - 1]
+    except (OSError, StopIteration):
+        pass
+    where = f" in column {column!r}" if column else ""
+    n = len(bad)
+    issue = _Issue(
+        "encoding-error",
+        f"encoding-error: the file is not UTF-8: {n} line{'s' if n != 1 else ''} hold{'s' if n == 1 else ''} bytes "
+        f"that are not UTF-8, first line {lineno}{where} (byte {byte!r}, {byte.decode('latin-1')!r} in "
+        f"Latin-1/Windows-1252: the file was probably saved in that encoding); save it as UTF-8",
+        lineno,
+        text,
+        column=column,
+        expected="UTF-8 text",
+        found=f"{n} lines with non-UTF-8 bytes, e.g. {byte!r} at line {lineno}",
+    )
+    return issue, {b[0] for b in bad}
 def _count_lines(path: Path) -> tuple[int, bool]:
     """Physical lines in the file and whether it ends with a newline (reads in 1 MiB blocks)."""
     n, last = 0, b""
@@ -302,10 +350,9 @@ def _intake_csv(path: Path, expected: Any, limit_rows: int, result: IntakeResult
     from frictionless import Detector, Resource
 
     issues: list[_Issue] = []
-    enc_issue = _utf8_scan(path, limit_rows + 1)
+    enc_issue, bad_lines = _utf8_scan(path, limit_rows + 1)
     encoding = "utf-8-sig"
     if enc_issue:
-        issues.append(enc_issue)
         encoding = "latin-1"
     if path.stat().st_size == 0:
         return _tail_issues(path, encoding, 0, False)
@@ -331,7 +378,56 @@ def _intake_csv(path: Path, expected: Any, limit_rows: int, result: IntakeResult
     result.sampled = sampled
     issues += _tail_issues(path, "utf-8" if encoding == "utf-8-sig" else encoding, len(labels), sampled)
     # frictionless already reports the last line's cells when it read the whole file
-    return _dedupe(issues)
+    issues = _fold_rows(_dedupe(issues), len(labels))
+    if enc_issue:
+        issues = _fold_encoding(issues, enc_issue, bad_lines)
+    return issues
+
+
+def _fold_rows(issues: list[_Issue], n_labels: int) -> list[_Issue]:
+    """A row with too few (or too many) cells is one issue, not one per missing cell plus one
+    per required value; a short last line with no line end is the file cut short."""
+    by_line: dict[int, list[_Issue]] = {}
+    for i in issues:
+        by_line.setdefault(i.line, []).append(i)
+    tail = next((i for i in issues if i.type == "no-final-newline"), None)
+    out: list[_Issue] = []
+    done: set[int] = set()
+    for i in issues:
+        if i.type not in ("missing-cell", "extra-cell") or i.line in done:
+            if i.line in done and i.type in ("missing-cell", "extra-cell", "constraint-error", "type-error"):
+                continue
+            if i.type == "no-final-newline" and tail is not None and tail.line in done:
+                continue
+            out.append(i)
+            continue
+        done.add(i.line)
+        cells = len(next(csv.reader([i.quote]), [])) if i.quote else 0
+        short = i.type == "missing-cell"
+        if short and tail is not None and tail.line == i.line:
+            out.append(_Issue("truncated", f"truncated: the file is cut short: its last line ({i.line}) ends after "
+                                           f"{cells} of {n_labels} cells with no line end", i.line, i.quote,
+                              expected=f"{n_labels} cells and a line end", found=f"{cells} cells, no line end"))
+        else:
+            out.append(_Issue(i.type, f"{i.type}: line {i.line} has {cells} of {n_labels} cells", i.line, i.quote,
+                              expected=f"{n_labels} cells", found=f"{cells} cells"))  # fmt: skip
+    return [i for i in out if not (i.line in done and i.type in ("constraint-error", "type-error"))]
+
+
+def _fold_encoding(issues: list[_Issue], enc: _Issue, bad_lines: set[int]) -> list[_Issue]:
+    """Values that do not parse only because they hold the undecodable bytes are the encoding
+    error's consequence: counted in it, not reported again."""
+    kept, folded = [], 0
+    for i in issues:
+        if i.type in ("type-error", "constraint-error") and i.line in bad_lines and any(ord(c) > 127 for c in i.found):
+            folded += 1
+            continue
+        kept.append(i)
+    if folded:
+        enc = _Issue(enc.type, f"{enc.message} ({folded} values that do not parse because of them are not "
+                               "reported separately)", enc.line, enc.quote, column=enc.column,
+                     expected=enc.expected, found=enc.found)  # fmt: skip
+    return [enc, *kept]
 
 
 def _unique_names(labels: list[str]) -> list[str]:
@@ -511,32 +607,34 @@ def _null_count(meta: Any, col: int) -> int:
 
 
 def _findings(doc: str, issues: list[_Issue], sampled_note: str) -> list[Finding]:
-    by_type: dict[str, list[_Issue]] = {}
+    """One finding per (problem, column): its count, first line and a few examples."""
+    name = Path(doc).name
+    groups: dict[tuple[str, str | None], list[_Issue]] = {}
     for i in issues:
-        by_type.setdefault(i.type, []).append(i)
+        groups.setdefault((i.type, i.column), []).append(i)
     out: list[Finding] = []
-    for etype, group in by_type.items():
+    for (etype, _), group in groups.items():
         severity = "warning" if etype in WARNING_TYPES else "error"
         group.sort(key=lambda i: i.line)
-        for i in group[:MAX_PER_TYPE]:
-            loc = Location(document=doc, line=i.line, quote=i.quote, sheet=i.sheet, cell=i.cell or i.column)
-            out.append(Finding(CHECK, severity, f"{doc}: {i.message}{sampled_note}", i.expected, i.found, (loc,)))
-        rest = group[MAX_PER_TYPE:]
-        if rest:
-            first = rest[0]
-            loc = Location(
-                document=doc, line=first.line, quote=first.quote, sheet=first.sheet, cell=first.cell or first.column
-            )
-            out.append(
-                Finding(
-                    CHECK,
-                    severity,
-                    f"{doc}: and {len(rest)} more {etype} rows (lines {first.line}-{rest[-1].line}){sampled_note}",
-                    group[0].expected,
-                    f"{len(rest)} more",
-                    (loc,),
-                )
-            )
+        first = group[0]
+        loc = Location(document=doc, line=first.line, quote=first.quote, sheet=first.sheet,
+                       cell=first.cell or first.column)  # fmt: skip
+        unit = "line" if first.sheet is None else "row"
+        if len(group) == 1:
+            message, found = first.message, first.found
+        elif etype in ("type-error", "constraint-error"):
+            examples = "; ".join(f"{i.found} ({unit} {i.line})" for i in group[:EXAMPLES])
+            more = f" and {len(group) - EXAMPLES} more" if len(group) > EXAMPLES else ""
+            message = (f"{etype} at column {first.column!r}: {len(group)} values are not {first.expected} "
+                       f"({unit}s {first.line}-{group[-1].line})")  # fmt: skip
+            found = f"{examples}{more}"
+        else:
+            shown = ", ".join(str(i.line) for i in group[:EXAMPLES])
+            more = f" and {len(group) - EXAMPLES} more" if len(group) > EXAMPLES else ""
+            message = f"{first.message} ({len(group)} {unit}s like it: {shown}{more})"
+            found = first.found
+        out.append(Finding(CHECK, severity, f"{name}: {message}{sampled_note}", first.expected, found, (loc,),
+                           key=f"{etype}:{first.column}" if first.column else etype))  # fmt: skip
     return out
 
 
@@ -575,7 +673,7 @@ def intake_file(path: Path, stem: str | None = None, *, limit_rows: int = 100_00
             Finding(
                 CHECK,
                 "error",
-                f"{doc}: intake stopped: {type(exc).__name__}: {exc}",
+                f"{path.name}: intake stopped: {type(exc).__name__}: {exc}",
                 "a file intake can read",
                 type(exc).__name__,
                 (Location(document=doc, line=1, quote=""),),

@@ -210,12 +210,18 @@ def validate_published_figures(
     *,
     project_dir: Path,
     data_docs: Path | None = None,
-) -> list[Finding]:
+    with_runs: bool = False,
+) -> Any:
     """Run the published-figures suite (GX expectations) and its series-coverage rule on a
-    figures table; every failure is a Finding (GX ones: check 'gx-expectation')."""
+    figures table; every failure is a Finding (GX ones: check 'gx-expectation'). With
+    `with_runs`, (findings, check runs): one per expectation, and the two series rules."""
+    from pubcheck.model import CheckRun
     from pubcheck.refresh.gx import read_suite, run_suite
 
     suite = read_suite(suite_path)
     df = _typed(figures)
     result = run_suite(df, suite, project_dir=project_dir, data_docs=data_docs, document=SUITE_NAME)
-    return [*result.findings, *check_series(df, suite.get("meta") or {})]
+    findings = [*result.findings, *check_series(df, suite.get("meta") or {})]
+    if not with_runs:
+        return findings
+    return findings, [*result.runs, CheckRun(CHECK_GAP, stage="refresh"), CheckRun(CHECK_SPAN, stage="refresh")]

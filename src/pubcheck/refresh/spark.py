@@ -12,6 +12,8 @@ pubcheck.refresh.gate, with every pass over the data done by Spark.
    (`suite_from_spark`) is the one refresh.gx.suite_from_extract makes.
 4. the refresh rules of refresh.drift, unchanged: they ask `SparkView` for distinct values,
    shares, row counts per period, recomputed key figures and sample rows.
+
+refresh.gate.refresh_extracts runs the stages with `SparkGate` when it is given the Spark engine.
 """
 
 from __future__ import annotations
@@ -23,17 +25,8 @@ from typing import Any
 
 import polars as pl
 
-from pubcheck.extracts.validate import ExtractSummary
 from pubcheck.model import Finding
-from pubcheck.refresh.drift import (
-    DEFAULTS,
-    SAMPLE,
-    RefreshConfig,
-    _finding,
-    category_rules,
-    history_rules,
-    period_rows_rule,
-)
+from pubcheck.refresh.drift import SAMPLE, RefreshConfig, _finding
 
 
 class SparkView:
@@ -102,7 +95,8 @@ class SparkView:
 
     def sample(self, col: str, value: Any, *, as_text: bool = False) -> str:
         c = self._col(col).cast("string") if as_text else self._col(col)
-        rows = self._polars(self.df.where(c == value).orderBy(self.row).limit(SAMPLE)).sort(self.row)
+        cond = c.isin(value) if isinstance(value, list) else c == value
+        rows = self._polars(self.df.where(cond).orderBy(self.row).limit(SAMPLE)).sort(self.row)
         return " | ".join(", ".join(f"{k}={v}" for k, v in r.items()) for r in rows.drop(self.row).to_dicts())
 
     def aggregate(self, stem: str) -> Any:
@@ -245,93 +239,57 @@ def suite_from_spark(view: SparkView, stem: str, *, row_tolerance: float = 0.2) 
     return {"name": stem, "expectations": exps, "meta": {"generated_by": "pubcheck.gx.suite_from_extract"}}
 
 
-def _gx(stem: str, path: Any, cur: SparkView, prev: SparkView, *, suites_dir: Path | None, state_dir: Path,
-        data_docs: Path | None, config: RefreshConfig) -> tuple[list[Finding], Path | None]:  # fmt: skip
-    try:
-        from pubcheck.refresh.gate import adjust_suite
-        from pubcheck.refresh.gx import read_suite, run_suite
+class SparkGate:
+    """The refresh gate's reads and checks on Spark (refresh.gate.PolarsGate's methods):
+    refresh.gate.refresh_extracts runs the same stages, in the same order, with this."""
 
-        hand = suites_dir / f"{stem}.json" if suites_dir is not None else None
-        suite = read_suite(hand) if hand is not None and hand.is_file() else suite_from_spark(prev, stem)
-        suite = adjust_suite(suite, stem, prev.height, config)
-        result = run_suite(cur.typed(), suite, data_docs=data_docs, project_dir=state_dir, document=str(path))
-        return result.findings, result.docs_index
-    except Exception as exc:  # noqa: BLE001 - a harness error, reported, never a traceback
-        return [_finding("gx-internal-error", "error", path, None,
-                         f"Great Expectations failed: {type(exc).__name__}: {exc} "
-                         "(a harness error, not a data failure)",
-                         "the GX checkpoint to run", type(exc).__name__)], None  # fmt: skip
+    intake_text = "structure: header or schema, lines, every row's nulls and types (Spark)"
 
+    def __init__(self, engine: Any):
+        self.engine = engine
+        self._rows: dict[str, int] = {}
 
-# ---------------------------------------------------------------- the gate
+    def find(self, folder: Any) -> dict[str, Any]:
+        return self.engine.find_extracts(folder)
 
+    def revisions(self, folder: Any) -> dict[str, set[str]]:
+        from pubcheck.refresh.drift import read_revisions
 
-def _view(engine: Any, path: Any, stem: str) -> tuple[SparkView | None, list[Finding]]:
-    df, findings = engine.load(path, stem)
-    if df is None:
-        return None, findings
-    return SparkView(engine.open(path, stem).rows(), stem), findings
+        return self.engine.local_copy(folder, ["revisions.txt", "revisions.json"], read_revisions)
 
+    def intake(self, path: Any, stem: str) -> Any:
+        return intake_spark(self.engine, path, stem)
 
-def refresh_extracts_spark(engine: Any, previous: Any, current: Any, *, data_docs: Path | None, state_dir: Path,
-                           suites_dir: Path | None = None, config: RefreshConfig = DEFAULTS,
-                           progress: Any = None) -> Any:  # fmt: skip
-    """refresh.gate.refresh_extracts on the Spark engine (`engine`: extracts.spark.engine.SparkEngine):
-    `previous` and `current` may be local folders or URIs."""
-    from pubcheck.refresh.drift import read_revisions
-    from pubcheck.refresh.gate import RefreshResult
+    def contract(self, path: Any, stem: str) -> Any:
+        result = self.engine.validate_extract(path, stem)
+        self._rows[str(path)] = result.rows
+        return result
 
-    if progress:
-        progress("starting Spark")
-    prev_files, cur_files = engine.find_extracts(previous), engine.find_extracts(current)
-    revisions = engine.local_copy(current, ["revisions.txt", "revisions.json"], read_revisions)
-    findings: list[Finding] = []
-    summaries: list[ExtractSummary] = []
-    docs_index = None
-    for stem in sorted(set(prev_files) - set(cur_files)):
-        findings.append(_finding("refresh-missing-extract", "error", prev_files[stem], None,
-                                 f"extract {stem} is in the previous folder and missing from {current}",
-                                 f"{stem}.csv or {stem}.parquet in {current}", "no file"))  # fmt: skip
-    for stem, path in sorted(cur_files.items()):
-        t0 = time.perf_counter()
-        mine: list[Finding] = []
-        rows = 0
-        if progress:
-            progress(f"intake {path.name} on Spark")
-        intake = intake_spark(engine, path, stem)
-        mine += intake.findings
-        if intake.ok:
-            if progress:
-                progress(f"contract {path.name} on Spark")
-            contract = engine.validate_extract(path, stem)
-            mine += contract.findings
-            rows = contract.rows
-            cur, load_findings = _view(engine, path, stem)
-            mine += [f for f in load_findings if f not in mine]
-            prev = None
-            if stem in prev_files:
-                prev, prev_findings = _view(engine, prev_files[stem], stem)
-                if prev is None:
-                    mine.append(_finding("refresh-unreadable", "error", prev_files[stem], None,
-                                         "the previous extract cannot be read: no baseline for the refresh",
-                                         "a readable previous extract",
-                                         "; ".join(f.found for f in prev_findings) or "unreadable"))  # fmt: skip
-            else:
-                mine.append(_finding("refresh-new-extract", "info", path, None,
-                                     f"no previous {stem} extract: refresh rules skipped",
-                                     "a previous extract", "none"))  # fmt: skip
-            if cur is not None and prev is not None:
-                if progress:
-                    progress(f"great expectations {path.name} on Spark")
-                gx_findings, index = _gx(stem, path, cur, prev, suites_dir=suites_dir, state_dir=state_dir,
-                                         data_docs=data_docs, config=config)  # fmt: skip
-                docs_index = index or docs_index
-                mine += gx_findings
-                if progress:
-                    progress(f"refresh rules {path.name} on Spark")
-                mine += category_rules(stem, path, prev, cur, config)  # type: ignore[arg-type]
-                mine += period_rows_rule(stem, path, prev, cur, config)  # type: ignore[arg-type]
-                mine += history_rules(stem, path, prev, cur, config, revisions)  # type: ignore[arg-type]
-        findings += mine
-        summaries.append(ExtractSummary(stem, str(path), rows, time.perf_counter() - t0, len(mine)))
-    return RefreshResult(findings, summaries, docs_index)
+    def load(self, path: Any, stem: str) -> tuple[SparkView | None, list[Finding]]:
+        df, findings = self.engine.load(path, stem)
+        if df is None:
+            return None, findings
+        view = SparkView(self.engine.open(path, stem).rows(), stem)
+        view._height = self._rows.get(str(path))  # counted by the contract already
+        return view, findings
+
+    def gx(self, stem: str, path: Any, cur: SparkView, prev: SparkView, *, suites_dir: Path | None,
+           state_dir: Path, data_docs: Path | None, config: RefreshConfig) -> Any:  # fmt: skip
+        """refresh.gate._gx on Spark: the suite run by GX on a Spark datasource."""
+        from pubcheck.model import CheckRun
+
+        try:
+            from pubcheck.refresh.gate import adjust_suite
+            from pubcheck.refresh.gx import read_suite, run_suite
+
+            hand = suites_dir / f"{stem}.json" if suites_dir is not None else None
+            suite = read_suite(hand) if hand is not None and hand.is_file() else suite_from_spark(prev, stem)
+            suite = adjust_suite(suite, stem, prev.height, config)
+            return run_suite(cur.typed(), suite, data_docs=data_docs, project_dir=state_dir, document=str(path),
+                             run_name=f"pubcheck refresh {path.name}")  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - a harness error, reported, never a traceback
+            why = f"Great Expectations failed: {type(exc).__name__}: {exc}"
+            return ([_finding("gx-internal-error", "error", path, None, f"{why} (a harness error, not a data failure)",
+                              "the GX checkpoint to run", type(exc).__name__)],
+                    [CheckRun("gx-expectation", key=f"suite {stem}", target=str(path), stage="gx", status="skipped",
+                              reason=why)])  # fmt: skip

@@ -36,8 +36,14 @@ def render_figures(figures: list[Figure], fmt: str, console: Console) -> None:
         console.file.write(buf.getvalue())
         return
     t = Table(title=f"{len(figures)} figures", show_lines=False)
-    for col in ("location", "figure", "value", "unit", "±", "qualifier", "linked to"):
-        t.add_column(col)
+    # the location is never cut (it folds, line number included); "rounded to" is the rounding
+    # unit as printed (0.1 for 16.8), not a half-width
+    widest = max((len(f.location.label()) for f in figures), default=8)
+    t.add_column("location", overflow="fold", min_width=min(widest, 72))
+    t.add_column("figure", overflow="fold", ratio=1)
+    for col in ("value", "unit", "rounded to", "qualifier"):
+        t.add_column(col, no_wrap=True)
+    t.add_column("linked to", overflow="fold", ratio=1)
     for f in figures:
         linked = f.key.describe() if f.key.indicator else ""
         t.add_row(f"{f.location.label()}", escape(f.text), f"{f.value:g}", f.unit,

@@ -31,11 +31,12 @@ public names are re-exported here.
 
 from pubcheck.extracts.contracts.common import CONTRACT, STRUCTURE, UNREADABLE
 from pubcheck.extracts.contracts.compile import CompiledRule, compile_contract, compile_schema, expr_text
-from pubcheck.extracts.contracts.execute import ContractResult, validate_extract
+from pubcheck.extracts.contracts.execute import ContractResult, contract_runs, validate_extract
 from pubcheck.extracts.contracts.findings import aggregate_detail
 from pubcheck.extracts.contracts.read import find_extracts, load_extract
 
 __all__ = [
     "CONTRACT", "STRUCTURE", "UNREADABLE", "CompiledRule", "ContractResult", "aggregate_detail",
-    "compile_contract", "compile_schema", "expr_text", "find_extracts", "load_extract", "validate_extract",
+    "compile_contract", "compile_schema", "contract_runs", "expr_text", "find_extracts", "load_extract",
+    "validate_extract",
 ]  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from pubcheck.extracts.contracts.common import CONTRACT, ENGINE, RAW, ROW, STRUC
 from pubcheck.extracts.contracts.compile import CompiledRule, compile_contract
 from pubcheck.extracts.contracts.findings import _aggregate_finding, _dtype_finding, _render_row, _rule_finding
 from pubcheck.extracts.contracts.read import _open, _Source
-from pubcheck.model import Finding, Location
+from pubcheck.model import CheckRun, Finding, Location
 from schemas.extracts import schema_for
 
 COMBINED_ROWS = 10_000  # at most this many failing rows fetched in one pass (rarely failing rules)
@@ -153,8 +153,33 @@ def _validate(result: ContractResult, path: Path, stem: str, *, sample: int, con
 
 
 def _add(result: ContractResult, key: str, finding: Finding) -> None:
+    if finding.key is None:  # the rule it is about: its identity across runs, and its check run
+        finding = replace(finding, key=key)
     result.findings.append(finding)
     result.by_rule.setdefault(key, finding)
+
+
+def contract_runs(result: ContractResult) -> list[CheckRun]:
+    """Every rule of the extract's contract as a check run: ran, or skipped and why (its
+    columns are missing or unusable; the file could not be read)."""
+    target = str(result.path)
+    try:
+        rules = compile_contract(result.stem)
+    except Exception:  # noqa: BLE001 - no contract: no rules to list
+        return []
+    unreadable = next((f for f in result.findings if f.check == UNREADABLE and f.severity == "error"), None)
+    runs = []
+    for r in rules:
+        if unreadable is not None and not result.counts:
+            runs.append(CheckRun(CONTRACT, key=r.key, target=target, stage="contract", status="skipped",
+                                 reason=f"the file cannot be read: {unreadable.message.split(': ', 1)[-1][:160]}",
+                                 text=r.description))  # fmt: skip
+        elif r.key in result.skipped:
+            runs.append(CheckRun(CONTRACT, key=r.key, target=target, stage="contract", status="skipped",
+                                 reason="it reads a column that is missing or unusable", text=r.description))
+        else:
+            runs.append(CheckRun(CONTRACT, key=r.key, target=target, stage="contract", text=r.description))
+    return runs
 
 
 def _count_expr(rule: CompiledRule, src: _Source) -> pl.Expr | None:

@@ -12,6 +12,7 @@ import polars as pl
 from pubcheck.extracts.contracts.common import CONTRACT, ENGINE, RAW, ROW, STRUCTURE
 from pubcheck.extracts.contracts.compile import CompiledRule, expr_text
 from pubcheck.extracts.contracts.read import _Source
+from pubcheck.humanize import say_number
 from pubcheck.model import Finding, Location
 
 
@@ -162,6 +163,6 @@ def _num(x: Any) -> str:
     if x is None:
         return "null"
     if isinstance(x, float):
-        return f"{x:.4g}"
+        return say_number(x)  # never scientific notation (17,750,000 is '17.75 million')
     return str(x)
 

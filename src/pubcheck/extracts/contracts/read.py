@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,8 @@ class _Source:
     keyed: dict[str, Finding] = field(default_factory=dict)  # rule key -> finding
 
     def add(self, key: str, finding: Finding) -> None:
+        if finding.key is None:
+            finding = replace(finding, key=key)
         self.findings.append(finding)
         self.keyed.setdefault(key, finding)
 

@@ -112,6 +112,7 @@ class SparkEngine:
             list[Finding], list[ExtractSummary], list[Any]]:  # fmt: skip
         """Validate every extract in `directory` (a local folder or a URI) and recompute the
         published figures of `corpus`: the same findings as the polars engine's run_extracts."""
+        from pubcheck.extracts.contracts import contract_runs
         from pubcheck.extracts.invariants import recomputed_findings
         from pubcheck.extracts.recompute import compare
 
@@ -137,7 +138,7 @@ class SparkEngine:
             result = self.validate_extract(path, stem)
             findings += result.findings
             summaries.append(ExtractSummary(stem, str(path), result.rows, time.perf_counter() - t0,
-                                            len(result.findings)))  # fmt: skip
+                                            len(result.findings), contract_runs(result)))  # fmt: skip
             broken = any(f.check in ("extract-unreadable", "extract-structure") for f in result.findings)
             if not broken:
                 df, load_findings = self.load(path, stem)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -255,6 +255,8 @@ class SparkSource:
     keyed: dict[str, Finding] = field(default_factory=dict)
 
     def add(self, key: str, finding: Finding) -> None:
+        if finding.key is None:  # as _Source.add: the rule it is about
+            finding = replace(finding, key=key)
         self.findings.append(finding)
         self.keyed.setdefault(key, finding)
 

@@ -3,10 +3,22 @@ is quoted."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 
-from pubcheck.figures.keys import Vocabulary, load_vocabulary, qualifiers_near
+from pubcheck.figures.keys import (
+    TextKey,
+    Vocabulary,
+    load_vocabulary,
+    population_of,
+    publication_measure,
+    qualifiers_near,
+    read_passages,
+    text_key,
+)
+from pubcheck.figures.periods import canonical
 from pubcheck.model import Figure, Finding
 from pubcheck.publication.corpus import Corpus
 from pubcheck.publication.registry import locs, rule
@@ -21,11 +33,20 @@ def same_figure_agrees_across_documents(corpus: Corpus) -> Iterator[Finding]:
     same figure in one document (a key-findings table and the body) are held to the same
     standard and reported as prose-table.
 
+    With no registry, a figure's key is read in full from its own words (figures/keys.text_key:
+    the content words of its clause, its qualifiers, a stated period, its unit): two figures of
+    different documents are the same figure when their qualifiers, period and unit are equal and
+    what one says it measures is contained in what the other says (at least three words), and
+    neither subject is narrowed by words pubcheck does not read. Disagreeing is an error when
+    both documents report on the same period; between editions that report on different periods
+    it is a warning, since the later one may have revised the figure.
+
     The registry's key is refined by the qualifiers the figure's own sentence gives it (sex,
     ethnic group, area, ...: checks/qualifiers.toml): a rate for girls, or for one ethnic
     group, is not the indicator's headline and is never compared with it.
     """
     vocab = load_vocabulary(extra=corpus.config.qualifiers)
+    yield from _by_text_keys(corpus, vocab)
     groups: dict[tuple, list[Figure]] = defaultdict(list)
     for f in corpus.figures:
         if not f.key.indicator or f.controlled or f.kind not in ("number", "cell"):
@@ -92,3 +113,44 @@ def _text_qualifiers(corpus: Corpus, f: Figure, vocab: Vocabulary) -> frozenset[
     ind = corpus.rules.indicator(f.key.indicator or "")
     implied = set(ind.implies) if ind else set()
     return frozenset(q for q in qualifiers_near(sent, pos, pos + len(f.text), vocab, exclude) if q[0] not in implied)
+
+
+def _by_text_keys(corpus: Corpus, vocab: Vocabulary) -> Iterator[Finding]:
+    keyed: dict[tuple, list[tuple[TextKey, Figure, str | None]]] = defaultdict(list)
+    for ex in corpus.extractions:
+        doc = ex.document
+        if Path(doc.path).suffix.lower() in (".csv", ".xlsx", ".ods"):
+            continue
+        passages = read_passages(doc.lines, ex.figures)
+        population = population_of(doc.lines)
+        universe = frozenset(re.findall(r"[a-z]+", publication_measure(doc.lines).lower()))
+        for para in passages.paragraphs:
+            for s in para.sentences:
+                for f, o in zip(s.figures, s.offsets, strict=True):
+                    if f.key.indicator or f.kind != "number" or f.controlled:
+                        continue
+                    if f.unit not in ("percent", "count", "GBP"):
+                        continue
+                    k, _why = text_key(s, o, o + len(f.text), f.unit, passages.reference, vocab, population, universe)
+                    if k is not None:
+                        keyed[(k.unit, k.qualifiers, canonical(k.period))].append((k, f, passages.reference))
+    for (_unit, _quals, period), items in keyed.items():
+        for i, (ka, a, ra) in enumerate(items):
+            for kb, b, rb in items[i + 1 :]:
+                if a.document == b.document:
+                    continue
+                small, big = sorted((ka.words, kb.words), key=len)
+                if len(small) < 3 or not small <= big or a.interval.overlaps(b.interval):
+                    continue
+                same_release = ra is not None and rb is not None and canonical(ra) == canonical(rb)
+                what = " ".join(sorted(small))
+                yield Finding(
+                    check="cross-document", severity="error" if same_release else "warning",
+                    message=(f"{a.text.strip()} at {a.location.label()} and {b.text.strip()} at {b.location.label()} "
+                             f"are given for the same thing ({what}; {period}) and cannot both be right"
+                             + ("." if same_release else
+                                f"; the documents report on different periods ({ra} and {rb}): if the later "
+                                "one revised the figure, it should say so.")),
+                    expected=f"{b.text.strip()} ({_iv(b.interval)})", found=f"{a.text.strip()} ({_iv(a.interval)})",
+                    interval="intervals do not overlap", locations=locs(a, b),
+                )  # fmt: skip

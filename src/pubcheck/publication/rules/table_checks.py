@@ -60,7 +60,7 @@ def corpus_tables(corpus: Corpus) -> list[TidyTable]:
     cached = getattr(corpus, "_tidy_tables", None)
     if cached is None:
         cached = [t for ex in corpus.extractions
-                  for t in tidy_document(ex.document, ex.tables, _roles(corpus, ex.document.path))]  # fmt: skip
+                  for t in tidy_document(ex.document, None, _roles(corpus, ex.document.path))]  # fmt: skip
         corpus._tidy_tables = cached  # type: ignore[attr-defined]
     return cached
 
