@@ -32,6 +32,10 @@ configuration adds what only its team knows:
     owner = "stats-team@example.org"
     expires = 2027-03-31            # optional: after it the finding is reported again
 
+    [limits]                        # budgets per document (pubcheck.limits; also --limit NAME=VALUE)
+    pages = 2000
+    memory = "4G"
+
 Paths are relative to the configuration file; `checks:NAME` names a file pubcheck ships in
 its checks/ folder (`checks:sjof/linking.toml`, the Social Justice registry). Unknown keys
 are errors, so a typo never silently turns a check off.
@@ -46,11 +50,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pubcheck.limits import DEFAULT as DEFAULT_LIMITS
+from pubcheck.limits import Limits, from_table
 from pubcheck.model import InputError
 from pubcheck.paths import checks_path
 
 CONFIG_NAME = "pubcheck.toml"
-KNOWN = {"registry", "group", "table", "qualifiers", "quantifiers", "pubcheck", "suppress"}
+KNOWN = {"registry", "group", "table", "qualifiers", "quantifiers", "pubcheck", "suppress", "limits"}
 SUPPRESS_KEYS = {"fingerprint", "rule", "document", "quote", "reason", "owner", "expires"}
 
 
@@ -119,6 +125,7 @@ class Config:
     qualifiers: dict[str, Any] = field(default_factory=dict)
     quantifiers: dict[str, Any] = field(default_factory=dict)
     suppressions: tuple[Suppression, ...] = ()
+    limits: Limits = DEFAULT_LIMITS
 
     @property
     def has_registry(self) -> bool:
@@ -221,7 +228,8 @@ def load_config(target: Path, explicit: Path | None = None) -> Config:
     quants = data.get("quantifiers", {})
     _only(path, "[quantifiers]", quants, {"fractions", "ratios", "qualifiers"})
     sups = tuple(_suppression(path, i, e) for i, e in enumerate(data.get("suppress", []), start=1))
-    return Config(path, links, indicators, groups, tuple(tables), quals, quants, sups)
+    limits = from_table(data["limits"], str(path)) if "limits" in data else DEFAULT_LIMITS
+    return Config(path, links, indicators, groups, tuple(tables), quals, quants, sups, limits=limits)
 
 
 def _suppression(path: Path, i: int, entry: Any) -> Suppression:

@@ -6,10 +6,13 @@ The manifest is JSON: a list (or {"sources": [...]}) of entries
 Each source is served from the cache when the cached copy can be trusted (its sha256 equals
 the manifest's, or, when the manifest has none, the one recorded when it was fetched), and
 otherwise downloaded: connect/read timeouts, bounded retries with exponential backoff (on
-connection errors, timeouts, truncated bodies and 5xx; never on 4xx), redirects followed by
-hand (same host only unless allowed), a content-type check before the body is read, a size
-limit while streaming, and an atomic write (temp file in the cache dir, fsync, verify,
-os.replace). A body whose sha256 differs from the manifest is kept aside as
+connection errors, timeouts, truncated bodies and 5xx; never on 4xx) within an overall
+deadline per source (a server trickling a byte now and then cannot hold it), redirects
+followed by hand (same host and port only unless allowed; http to https on the default ports
+is the same), a content-type check before the body is read, a size limit while streaming, and
+an atomic write (temp file in the cache dir, fsync, verify, os.replace) inside the cache folder
+only: a manifest's file name is a plain name of at most 200 bytes without folders or control
+characters. A body whose sha256 differs from the manifest is kept aside as
 ``<file>.rejected`` and reported; the earlier cached copy, if any, stays.
 
 Problems are pubcheck Findings (fetch-error, fetch-checksum, fetch-content-type,
@@ -22,7 +25,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +41,7 @@ import requests
 from pubcheck.model import Finding, InputError, Location
 
 USER_AGENT = "pubcheck/0.1"
+MAX_NAME = 200  # bytes of a cached file's name (the cache adds '.meta.json' and temporary suffixes; 255 is the limit)
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
 DEFAULT_CONTENT_TYPES: tuple[str, ...] = (
@@ -118,6 +124,8 @@ def load_manifest(path: Path) -> list[Source]:
         raise ManifestError(f"{path}: cannot read the sources manifest: {exc.strerror}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ManifestError(f"{path}: the sources manifest is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ManifestError(f"{path}: the sources manifest is nested too deeply to be a list of sources") from exc
     if isinstance(raw, dict) and isinstance(raw.get("sources"), list):
         raw = raw["sources"]
     if not isinstance(raw, list):
@@ -141,6 +149,11 @@ def load_manifest(path: Path) -> list[Source]:
             raise ManifestError(f"{where}: url must be http(s)://host/...: {url!r}")
         if name in (".", "..") or name.startswith(".") or "/" in name or "\\" in name or name.endswith(".rejected"):
             raise ManifestError(f"{where}: file must be a plain file name (no folders, not hidden): {name!r}")
+        if any(ord(c) < 32 or ord(c) == 127 for c in name) or len(name.encode("utf-8", "surrogatepass")) > MAX_NAME:
+            raise ManifestError(f"{where}: file must be a plain file name of at most {MAX_NAME} bytes without "
+                                f"control characters: {name[:80]!r}{'...' if len(name) > 80 else ''}")  # fmt: skip
+        if any(ord(c) < 32 or ord(c) == 127 for c in sid) or len(sid) > 200:
+            raise ManifestError(f"{path}: source #{n}: id must be at most 200 characters without control characters")
         if name in files:
             raise ManifestError(f"{where}: file {name!r} is used by another source")
         sha = e.get("sha256")
@@ -244,6 +257,29 @@ def _trusted_cache(cache_dir: Path, src: Source) -> tuple[Path, str] | None:
     return None
 
 
+_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, int | None, str]:
+    """(host, port, scheme) of a URL, the port made explicit: another port is another server."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1  # an unusable port never equals the source's
+    return (parts.hostname or "").lower(), port or _PORTS.get(parts.scheme), parts.scheme
+
+
+def _same_origin(a: tuple[str, int | None, str], b: tuple[str, int | None, str]) -> bool:
+    """The same host and port; http on its default port to https on its default port (the usual
+    upgrade) counts as the same."""
+    if a[0] != b[0]:
+        return False
+    if a[1] == b[1] and a[2] == b[2]:
+        return True
+    return (a[2], a[1], b[2], b[1]) == ("http", 80, "https", 443)
+
+
 def _media_type(header: str | None) -> str:
     return (header or "").split(";", 1)[0].strip().lower()
 
@@ -268,22 +304,34 @@ def _finding(src: Source, check: str, message: str, expected: str, found: str, q
 
 class _Downloader:
     def __init__(self, session: requests.Session, cache_dir: Path, *, timeout: float, max_bytes: int,
-                 allow_cross_host: bool) -> None:  # fmt: skip
+                 allow_cross_host: bool, deadline: float = 300.0) -> None:  # fmt: skip
         self.session = session
         self.cache_dir = cache_dir
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.allow_cross_host = allow_cross_host
+        self.deadline = deadline  # seconds for one source, all attempts included
+        self.ends = float("inf")  # monotonic time the current source must be done by
+
+    def left(self) -> float:
+        return self.ends - time.monotonic()
+
+    def _late(self, url: str) -> _Fail:
+        return _Fail("fetch-error", f"{url}: the source took longer than its deadline of {self.deadline:g} s",
+                     expected=f"done within {self.deadline:g} s", found="deadline passed")
 
     def attempt(self, src: Source) -> tuple[Path, int, str, Any, str]:
         """One try: follow redirects by hand, check the type and the size, stream to a temp
         file in the cache dir (fsynced). Returns (temp path, bytes, sha256, headers, final url)."""
         url = src.url
-        host = (urlsplit(url).hostname or "").lower()
+        origin = _origin(url)
         cross_ok = self.allow_cross_host or src.allow_cross_host
         for _hop in range(MAX_REDIRECTS + 1):
+            if self.left() <= 0:
+                raise self._late(url)
+            wait = min(self.timeout, max(self.left(), 0.001))
             try:
-                resp = self.session.get(url, stream=True, allow_redirects=False, timeout=(self.timeout, self.timeout))
+                resp = self.session.get(url, stream=True, allow_redirects=False, timeout=(wait, wait))
             except requests.Timeout as exc:
                 raise _Fail("fetch-error", f"timed out after {self.timeout:g} s: {exc}", retry=True) from exc
             except requests.ConnectionError as exc:
@@ -297,12 +345,12 @@ class _Downloader:
                     parts = urlsplit(nxt)
                     if parts.scheme not in ("http", "https") or not parts.hostname:
                         raise _Fail("fetch-redirect", f"redirect from {url} to an unusable location {location!r}")
-                    if parts.hostname.lower() != host and not cross_ok:
+                    if not _same_origin(origin, _origin(nxt)) and not cross_ok:
                         raise _Fail(
                             "fetch-redirect",
-                            f"redirect from {url} to another host {parts.hostname} refused "
+                            f"redirect from {url} to another host {parts.hostname}:{_origin(nxt)[1]} refused "
                             "(allow it with allow_cross_host in the manifest entry or --allow-cross-host)",
-                            expected=f"host {host}",
+                            expected=f"host {origin[0]}:{origin[1]}",
                             found=nxt,
                         )
                     url = nxt
@@ -346,10 +394,17 @@ class _Downloader:
         tmp = Path(tmp_name)
         h = hashlib.sha256()
         size = 0
+        # A server sending a byte now and then never trips the read timeout: at the deadline the
+        # response is closed under the read, which then fails and is reported as late.
+        watchdog = threading.Timer(max(self.left(), 0.0), _cut, (resp,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             with os.fdopen(fd, "wb") as fh:
                 try:
                     for chunk in resp.iter_content(CHUNK):
+                        if self.left() <= 0:
+                            raise self._late(url)
                         size += len(chunk)
                         if size > self.max_bytes:
                             raise _Fail(
@@ -360,12 +415,20 @@ class _Downloader:
                             )
                         h.update(chunk)
                         fh.write(chunk)
-                except requests.exceptions.ChunkedEncodingError as exc:
-                    raise _Fail("fetch-error", f"truncated body from {url}: {exc}", retry=True) from exc
-                except requests.ConnectionError as exc:  # a read timeout while streaming lands here
-                    raise _Fail("fetch-error", f"connection failed while reading {url}: {exc}", retry=True) from exc
-                except requests.RequestException as exc:
-                    raise _Fail("fetch-error", f"failed while reading {url}: {exc}", retry=True) from exc
+                except _Fail:
+                    raise
+                except Exception as exc:
+                    if self.left() <= 0:
+                        raise self._late(url) from exc
+                    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+                        raise _Fail("fetch-error", f"truncated body from {url}: {exc}", retry=True) from exc
+                    if isinstance(exc, requests.ConnectionError):  # a read timeout while streaming lands here
+                        raise _Fail("fetch-error", f"connection failed while reading {url}: {exc}",
+                                    retry=True) from exc  # fmt: skip
+                    raise _Fail("fetch-error", f"failed while reading {url}: {type(exc).__name__}: {exc}",
+                                retry=True) from exc  # fmt: skip
+                if self.left() <= 0:
+                    raise self._late(url)
                 if declared is not None and size < declared:
                     raise _Fail(
                         "fetch-error",
@@ -378,20 +441,40 @@ class _Downloader:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        finally:
+            watchdog.cancel()
         return tmp, size, h.hexdigest(), resp.headers, url
+
+
+def _cut(resp: requests.Response) -> None:
+    """End a response being read in another thread: shut its socket down (closing the file
+    object alone does not wake a blocked read)."""
+    for reach in (lambda: resp.raw._fp.fp.raw._sock, lambda: resp.raw._connection.sock):  # http.client, urllib3
+        try:
+            sock = reach()
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+                break
+        except Exception:  # noqa: BLE001, S112 - not this way: try the next, then closing is all there is
+            continue
+    resp.close()
 
 
 def _fetch_one(dl: _Downloader, src: Source, *, retries: int, backoff: float) -> tuple[FetchItem, list[Finding]]:
     started = time.monotonic()
+    dl.ends = started + dl.deadline
     last: _Fail | None = None
     for attempt in range(retries + 1):
         if attempt:
-            time.sleep(backoff * 2 ** (attempt - 1))
+            pause = backoff * 2 ** (attempt - 1)
+            if pause >= dl.left():
+                break
+            time.sleep(pause)
         try:
             tmp, size, got, headers, final_url = dl.attempt(src)
         except _Fail as fail:
             last = fail
-            if fail.retry:
+            if fail.retry and dl.left() > 0:
                 continue
             break
         return _install(dl.cache_dir, src, tmp, size, got, headers, final_url, started)
@@ -484,14 +567,15 @@ def fetch_sources(
     max_bytes: int = 50_000_000,
     allow_cross_host: bool = False,
     session: requests.Session | None = None,
+    deadline: float = 300.0,
 ) -> FetchResult:
     """Fetch every source in `manifest` into `cache_dir` (see the module docstring).
 
     Raises ManifestError when the manifest is unusable or the cache dir cannot be created;
     every per-source problem is a Finding in the result instead, and never undoes another
     source's download."""
-    if retries < 0 or timeout <= 0 or max_bytes <= 0 or backoff < 0:
-        raise ValueError("retries and backoff must be >= 0; timeout and max_bytes > 0")
+    if retries < 0 or timeout <= 0 or max_bytes <= 0 or backoff < 0 or deadline <= 0:
+        raise ValueError("retries and backoff must be >= 0; timeout, deadline and max_bytes > 0")
     sources = load_manifest(manifest)
     cache_dir = Path(cache_dir)
     try:
@@ -510,7 +594,8 @@ def fetch_sources(
     sess = requests.Session() if session is None else session
     try:
         sess.headers["User-Agent"] = USER_AGENT
-        dl = _Downloader(sess, cache_dir, timeout=timeout, max_bytes=max_bytes, allow_cross_host=allow_cross_host)
+        dl = _Downloader(sess, cache_dir, timeout=timeout, max_bytes=max_bytes, allow_cross_host=allow_cross_host,
+                         deadline=deadline)  # fmt: skip
         for src in sources:
             started = time.monotonic()
             hit = _trusted_cache(cache_dir, src)

@@ -139,3 +139,18 @@ def test_mentions_take_the_dimension_the_noun_after_them_names() -> None:
 
 def test_population_is_read_from_the_opening_paragraphs() -> None:
     assert population_of(["Data on the percentage of 25 to 29 year olds who were unemployed."]) == ["25 to 29 year olds"]  # noqa: E501
+
+
+def test_a_table_flattened_into_a_sentence_is_not_prose() -> None:
+    # thousands of figures in one 'sentence' get no key and are not traced (nor read figure by
+    # figure, which would take time growing with the square of their number)
+    from pubcheck.figures.keys import text_key
+
+    p = _passages(" ".join(["12"] * 200) + ".")
+    (s,) = [s for para in p.paragraphs for s in para.sentences]
+    assert s.dense
+    f, o = s.figures[0], s.offsets[0]
+    assert text_key(s, o, o + len(f.text), f.unit, None, load_vocabulary()) == (
+        None, "its sentence is a table or list flattened into text")
+    prose = _passages("In 2024, 46% of pupils passed.")
+    assert not prose.paragraphs[0].sentences[0].dense

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from pubcheck import __version__
 
@@ -85,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="configuration to use (default: DIR/pubcheck.toml if present; see README)")
     c.add_argument("--extracts", type=Path, metavar="DIR",
                    help="also validate the source extracts in DIR and recompute every figure from them")
+    _reading_options(c)
+    c.add_argument("--allow-remote", action="store_true",
+                   help="with --extracts: accept URLs as resource paths in datapackage.json (never read)")
 
     v = sub.add_parser("validate", help="validate source extracts and recompute the published figures",
                        description="Validate each extract in EXTRACTS_DIR (default: the bundled "
@@ -105,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="configuration to use (default: the publications' pubcheck.toml if present)")
     _engine_options(v)
     _report_options(v)
+    _reading_options(v)
+    v.add_argument("--allow-remote", action="store_true",
+                   help="accept URLs as resource paths in datapackage.json (pubcheck never reads them)")
 
     f = sub.add_parser("figures", help="list every figure extracted from the publications",
                        description="List every figure in DIR (default: the bundled published/) "
@@ -119,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
     f.add_argument("--debug", action="store_true", help="show tracebacks")
     f.add_argument("--config", type=Path, metavar="FILE", help="pubcheck.toml to use (default: DIR/pubcheck.toml)")
+    _reading_options(f)
 
     fe = sub.add_parser("fetch", help="download the sources in a manifest into a local cache",
                         description="Download the publications and tables listed in a sources manifest "
@@ -137,7 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     fe.add_argument("--timeout", type=float, default=10.0, help="connect and read timeout in seconds (default: 10)")
     fe.add_argument("--retries", type=int, default=3, help="retries on connection errors, timeouts, 5xx (default: 3)")
     fe.add_argument("--max-bytes", type=int, default=50_000_000, help="size limit per file (default: 50000000)")
-    fe.add_argument("--allow-cross-host", action="store_true", help="follow redirects to other hosts")
+    fe.add_argument("--allow-cross-host", action="store_true",
+                    help="follow redirects to other hosts (another port of the same host counts as another host)")
+    fe.add_argument("--deadline", type=float, default=300.0,
+                    help="overall time for one source, all attempts included, in seconds (default: 300)")
     _report_options(fe, gate=False)
 
     r = sub.add_parser("refresh", help="gate a new extract against the previous accepted one",
@@ -231,6 +242,30 @@ def _report_options(p: argparse.ArgumentParser, *, gate: bool = True) -> None:
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """Budgets per document and the worker processes that read documents."""
+    from pubcheck.limits import help_text
+
+    p.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                   help="change a budget per document (repeatable; also [limits] in pubcheck.toml). "
+                        f"Names and defaults: {help_text()}")  # fmt: skip
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes reading documents (default: one per core, at most 8; "
+                        "0: read in this process, without time and memory limits)")  # fmt: skip
+
+
+def _limits(args: argparse.Namespace, target: Path | None):  # type: ignore[no-untyped-def]
+    """The budgets: the configuration's [limits] (pubcheck.toml), then --limit on top."""
+    from pubcheck.config import load_config
+    from pubcheck.limits import DEFAULT, from_pairs
+    from pubcheck.model import InputError
+
+    if getattr(args, "workers", None) is not None and args.workers < 0:
+        raise InputError("--workers must be 0 or more")
+    base = load_config(target, getattr(args, "config", None)).limits if target is not None else DEFAULT
+    return from_pairs(getattr(args, "limit", []) or [], base)
+
+
 _PYSPARK_PANDAS_WARNING = "PySpark does not yet fully support pandas"
 
 
@@ -321,7 +356,8 @@ def _check(args: argparse.Namespace) -> int:
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
     select, ignore = _ids(args.select), _ids(args.ignore)
-    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts, config=args.config)
+    return _run_and_render(args, target, select=select, ignore=ignore, extracts=args.extracts, config=args.config,
+                           limits=_limits(args, target), workers=args.workers, allow_remote=args.allow_remote)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -339,6 +375,7 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         extracts = Path(args.extracts) if args.extracts else _shown(bundled_extracts())
     return _run_and_render(args, target, extracts=extracts, publication_rules=False, config=args.config,
+                           limits=_limits(args, target), workers=args.workers, allow_remote=args.allow_remote,
                            engine=engine)  # fmt: skip
 
 
@@ -351,7 +388,7 @@ def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # typ
     show = not args.no_progress and err.is_terminal
     if show:
         with err.status("pubcheck: reading documents") as status:
-            report = check(target, progress=lambda msg: status.update(f"pubcheck: {msg}"), **kw)
+            report = check(target, progress=lambda msg: status.update(Text(f"pubcheck: {msg}")), **kw)
     else:
         report = check(target, **kw)
     cfg = load_config(target, kw.get("config"))
@@ -397,12 +434,13 @@ def _finish(report, args: argparse.Namespace, suppressions, err: Console) -> int
     _render(report, args)
     for d in report.data_docs:
         err.print(f"pubcheck: Great Expectations Data Docs for {d['file']}: {d['index']} ({d['summary']}; the GX "
-                  "expectations only, not the gate's verdict)", soft_wrap=True)  # fmt: skip
+                  "expectations only, not the gate's verdict)", soft_wrap=True, markup=False)  # fmt: skip
     if args.output is not None:
         err.print(f"pubcheck: wrote {args.format} report to {args.output}: {verdict.status} (exit "
-                  f"{verdict.exit_code}), {_counts(report)}", soft_wrap=True)  # fmt: skip
+                  f"{verdict.exit_code}), {_counts(report)}", soft_wrap=True, markup=False)  # fmt: skip
     if report.unreadable:
-        err.print(f"pubcheck: could not read {', '.join(report.unreadable)} (see the report)", soft_wrap=True)
+        err.print(f"pubcheck: could not read {', '.join(report.unreadable)} (see the report)", soft_wrap=True,
+                  markup=False)
     return verdict.exit_code
 
 
@@ -418,16 +456,17 @@ def _fetch(args: argparse.Namespace) -> int:
     from pubcheck.model import InputError
     from pubcheck.report import Report
 
-    if args.retries < 0 or args.timeout <= 0 or args.max_bytes <= 0:
-        raise InputError("--retries must be >= 0, --timeout and --max-bytes > 0")
+    if args.retries < 0 or not 0 < args.timeout < float("inf") or args.max_bytes <= 0 \
+            or not 0 < args.deadline < float("inf"):  # fmt: skip
+        raise InputError("--retries must be >= 0, --timeout, --deadline and --max-bytes > 0")
     result = fetch_sources(args.manifest, args.cache, offline=args.offline, timeout=args.timeout,
                            retries=args.retries, max_bytes=args.max_bytes,
-                           allow_cross_host=args.allow_cross_host)  # fmt: skip
+                           allow_cross_host=args.allow_cross_host, deadline=args.deadline)  # fmt: skip
     err = Console(stderr=True)
     for item in result.items:
         d = item.to_dict()
         err.print(f"pubcheck fetch: {d['id']}: {d['status']} ({d.get('bytes') or 0:,} bytes) {d['url']}",
-                  soft_wrap=True)  # fmt: skip
+                  soft_wrap=True, markup=False)  # fmt: skip
     report = Report(str(args.manifest), [], list(result.findings), command="fetch")
     report.relative_to(Path.cwd())
     verdict = report.decide("error")
@@ -453,8 +492,8 @@ def _refresh(args: argparse.Namespace) -> int:
     kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites, "engine": engine}
     if not args.no_progress and err.is_terminal:
         with err.status("pubcheck refresh") as status:
-            report = run_refresh(previous, current,
-                                 progress=lambda msg: status.update(f"pubcheck refresh: {msg}"), **kw)  # fmt: skip
+            report = run_refresh(previous, current, **kw,
+                                 progress=lambda msg: status.update(Text(f"pubcheck refresh: {msg}")))
     else:
         report = run_refresh(previous, current, **kw)
     if args.published is not None:
@@ -479,7 +518,7 @@ def _refresh(args: argparse.Namespace) -> int:
                            _first_blocking(report), args.output if args.format == "html" else None)  # fmt: skip
     elif args.data_docs is not None:
         err.print(f"pubcheck: no Data Docs written to {args.data_docs}: no extract reached the Great "
-                  "Expectations stage (see the report)", soft_wrap=True)  # fmt: skip
+                  "Expectations stage (see the report)", soft_wrap=True, markup=False)  # fmt: skip
     return code
 
 
@@ -507,8 +546,7 @@ def _render(report, args: argparse.Namespace) -> None:  # type: ignore[no-untype
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from pubcheck.documents.load import load_documents
-    from pubcheck.figures.extract import extract
+    from pubcheck.figures.read import read_all
     from pubcheck.model import InputError
     from pubcheck.report.figures import render_figures
 
@@ -517,9 +555,9 @@ def _figures(args: argparse.Namespace) -> int:
         raise InputError(f"{target}: no such file or directory")
     from pubcheck.figures.link import rules_for
 
-    loaded = load_documents(target, display_root=Path.cwd())
-    linking = rules_for(target, args.config)
-    figures = [f for d in loaded.documents for f in extract(d, linking).figures]
+    loaded = read_all(target, display_root=Path.cwd(), limits=_limits(args, target), workers=args.workers,
+                      rules=rules_for(target, args.config))  # fmt: skip
+    figures = [f for e in loaded.extractions for f in e.figures]
     console, fh = _out_console(args.output)
     try:
         render_figures(figures, args.format, console)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from pubcheck.config import Config, load_config
-from pubcheck.documents.load import load_documents
-from pubcheck.figures.extract import Extraction, extract
 from pubcheck.figures.link import load_rules
 from pubcheck.figures.numbers import using_quantifiers
+from pubcheck.figures.read import read_all
+from pubcheck.limits import Limits
 from pubcheck.model import CheckRun, Finding
 from pubcheck.publication.corpus import Corpus
 from pubcheck.publication.registry import dedupe, filter_findings, registered, run_rules
@@ -23,35 +23,29 @@ from pubcheck.report import DocumentSummary, Report
 
 def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | None = None,
           progress=None, extracts: Path | None = None, publication_rules: bool = True,
-          config: Path | None = None, engine=None) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
+          config: Path | None = None, limits: Limits | None = None, workers: int | None = None,
+          allow_remote: bool = False, engine=None) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
     """Run every registered rule over the publications in `target` (a folder or a file);
     with `extracts`, also validate the extracts there and recompute every published figure
     from them (`publication_rules=False` runs only that: `pubcheck validate`). The folder's
-    pubcheck.toml (or `config`) adds its team's registry, groups, roles and bands. `engine`:
-    the engine the extracts stage runs on (None: polars; the Spark engine for --engine spark)."""
+    pubcheck.toml (or `config`) adds its team's registry, groups, roles, bands and budgets.
+    Documents are read in worker processes within `limits` (default: the configuration's
+    [limits]; workers=0: in this process). `engine`: the engine the extracts stage runs on (None:
+    polars; the Spark engine for --engine spark)."""
     cfg = load_config(target, config)
     with using_quantifiers(cfg.quantifiers):
-        return _check(target, cfg, select, ignore, progress, extracts, publication_rules, engine)
+        return _check(target, cfg, select, ignore, progress, extracts, publication_rules,
+                      limits or cfg.limits, workers, allow_remote, engine)
 
 
 def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] | None, progress,  # type: ignore[no-untyped-def]
-           extracts: Path | None, publication_rules: bool, engine=None) -> Report:
+           extracts: Path | None, publication_rules: bool, limits: Limits, workers: int | None,
+           allow_remote: bool, engine=None) -> Report:  # fmt: skip
     linking = load_rules(cfg.linking_files())
-    loaded = load_documents(target, display_root=Path.cwd())
-    extractions: list[Extraction] = []
+    loaded = read_all(target, display_root=Path.cwd(), limits=limits, workers=workers, progress=progress,
+                      rules=linking)  # fmt: skip
+    extractions = loaded.extractions
     findings: list[Finding] = list(loaded.findings)
-    for doc in loaded.documents:
-        if progress:
-            progress(f"extracting {doc.path}")
-        try:
-            extractions.append(extract(doc, linking))
-        except Exception as exc:  # an extraction bug must not hide other documents
-            findings.append(Finding(
-                check="extraction-error", severity="error",
-                message=f"{doc.path}: figures could not be extracted ({type(exc).__name__}: "
-                        f"{exc}); other documents were checked.",
-                expected="extraction to succeed", found=type(exc).__name__, locations=(),
-            ))  # fmt: skip
     if progress:
         progress("running rules")
     corpus = Corpus(extractions, linking, cfg)
@@ -75,7 +69,8 @@ def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] 
     if extracts is not None:
         from pubcheck.extracts.validate import run_extracts
 
-        more, summaries, comparisons = run_extracts(extracts, corpus, progress, engine=engine)
+        more, summaries, comparisons = run_extracts(extracts, corpus, progress, allow_remote=allow_remote,
+                                                    engine=engine)  # fmt: skip
         findings = dedupe(findings + filter_findings(more, select, ignore))
         runs += [r for s in summaries for r in s.runs]
         runs += [CheckRun("extract-recompute", stage="recompute",

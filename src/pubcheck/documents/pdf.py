@@ -19,6 +19,8 @@ Tables become tab-separated rows, recovered in two ways:
 from __future__ import annotations
 
 import hashlib
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -26,6 +28,8 @@ from pathlib import Path
 import pdfplumber
 
 from pubcheck.documents.load import Document
+from pubcheck.limits import DEFAULT, InputLimit, Limits
+from pubcheck.model import Finding, Location
 
 GAP_CHARS = 2.0  # a gap wider than this many character widths separates table cells
 BLANK_GAP = 0.8  # a vertical gap wider than this many font sizes separates paragraphs
@@ -51,12 +55,94 @@ class _Line:
         return self.table or len(self.cells) > 1
 
 
-def to_document(path: Path, shown: str, data: bytes) -> Document:
+class _BoundedZlib:
+    """What pdfminer calls as `zlib`, inflating no more than the document's `bytes` budget in all
+    (a content stream of a few KB can inflate to gigabytes)."""
+
+    error = zlib.error
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.total, self.page = limit, 0, 0
+
+    def _count(self, n: int) -> None:
+        self.total += n
+        if self.total > self.limit:
+            raise InputLimit("bytes", self.limit, f"streams inflating to more than {self.limit:,} bytes",
+                             f"page {self.page}" if self.page else "")  # fmt: skip
+
+    def decompress(self, data: bytes) -> bytes:
+        d = zlib.decompressobj()
+        out = d.decompress(data, self.limit - self.total + 1)
+        self._count(len(out))
+        if d.unconsumed_tail:
+            self._count(self.limit + 1)
+        if not d.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+    def decompressobj(self) -> _BoundedInflater:
+        return _BoundedInflater(self)
+
+
+class _BoundedInflater:
+    def __init__(self, owner: _BoundedZlib) -> None:
+        self.owner, self.d = owner, zlib.decompressobj()
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        out = self.d.decompress(data, max_length)
+        self.owner._count(len(out))
+        return out
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.d, name)
+
+
+@contextmanager
+def _bounded_inflation(limit: int):  # type: ignore[no-untyped-def]
+    """pdfminer inflates streams with zlib.decompress, unbounded: bound it while we read."""
+    from pdfminer import pdftypes
+
+    shim = _BoundedZlib(limit)
+    saved = pdftypes.zlib
+    pdftypes.zlib = shim  # type: ignore[assignment]
+    try:
+        yield shim
+    finally:
+        pdftypes.zlib = saved
+
+
+def to_document(path: Path, shown: str, data: bytes, limits: Limits = DEFAULT) -> Document:
     """The Document for a PDF: its text lines in reading order, tables as tab-separated rows."""
+    try:
+        return _read(shown, data, limits)
+    except Exception as exc:  # pdfplumber wraps what pdfminer raises: a budget stays a budget
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], InputLimit) else exc.__cause__
+        if isinstance(cause, InputLimit) and not isinstance(exc, InputLimit):
+            raise cause from None
+        raise
+
+
+def _read(shown: str, data: bytes, limits: Limits) -> Document:
     lines: list[_Line] = []
-    with pdfplumber.open(BytesIO(data)) as pdf:
+    empty: list[int] = []
+    chars = 0
+    with _bounded_inflation(limits.bytes) as inflation, pdfplumber.open(BytesIO(data)) as pdf:
+        declared = _page_count(pdf)
+        if declared is not None and declared > limits.pages:
+            raise InputLimit("pages", limits.pages, f"{declared:,} pages (the page tree's /Count)")
         for number, page in enumerate(pdf.pages, 1):
-            lines += _page_lines(page, number)
+            if number > limits.pages:
+                raise InputLimit("pages", limits.pages, f"more than {limits.pages:,} pages", f"page {number}")
+            inflation.page = number
+            got = _page_lines(page, number)
+            page.close()  # pdfplumber keeps every page's objects otherwise: memory grows with pages
+            if not got:
+                empty.append(number)
+            chars += sum(len(c[1]) for it in got for c in it.cells) + sum(len(t) for it in got for t in it.texts)
+            if chars > limits.text:
+                raise InputLimit("text", limits.text, f"more than {limits.text:,} characters of text",
+                                 f"page {number}")  # fmt: skip
+            lines += got
     out: list[str] = []
     places: list[dict] = []
     prev: _Line | None = None
@@ -88,7 +174,28 @@ def to_document(path: Path, shown: str, data: bytes) -> Document:
         places.append({"page": line.page, "page_line": line.page_line})
         prev = last
         i += 1
-    return Document(shown, out, hashlib.sha256(data).hexdigest(), places=places)
+    doc = Document(shown, out, hashlib.sha256(data).hexdigest(), places=places)
+    if empty:
+        pages = ", ".join(map(str, empty[:10])) + (f" and {len(empty) - 10} more" if len(empty) > 10 else "")
+        doc.notes.append(Finding(
+            check="no-text", severity="warning",
+            message=f"{shown}: page{'s' if len(empty) > 1 else ''} {pages} hold no text pubcheck can read "
+                    "(scanned images?); their figures were not checked.",
+            expected="a text layer on every page", found=f"{len(empty)} pages without text",
+            locations=(Location(shown, 0, "", page=empty[0]),),
+        ))  # fmt: skip
+    return doc
+
+
+def _page_count(pdf) -> int | None:  # type: ignore[no-untyped-def]
+    """The page count the document's page tree declares (read before any page is parsed)."""
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+        return int(count) if isinstance(count, int) else None
+    except Exception:  # noqa: BLE001 - a broken tree: the pages are counted as they are read
+        return None
 
 
 def _page_lines(page, number: int) -> list[_Line]:  # type: ignore[no-untyped-def]

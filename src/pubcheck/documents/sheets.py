@@ -12,10 +12,12 @@ import csv
 import datetime as dt
 import io
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
 from pubcheck.documents.load import Document
+from pubcheck.limits import DEFAULT, InputLimit, Limits
 
 _CAPTION = re.compile(r"^\s*(Table|Figure)\s+[A-Z]?\d+[a-z]?\b", re.I)
 
@@ -67,19 +69,193 @@ def printed(rows: list[list[Any]]) -> list[list[str]]:
     return out
 
 
-def read_sheets(path: Path, data: bytes) -> list[tuple[str, list[list[str]]]]:
-    """(sheet name, rows of cell texts) for every sheet; CSV is one sheet named after the file."""
+def read_sheets(path: Path, data: bytes, limits: Limits = DEFAULT) -> list[tuple[str, list[list[str]]]]:
+    """(sheet name, rows of cell texts) for every sheet; CSV is one sheet named after the file.
+    XLSX and ODS are checked against the budgets before python-calamine reads them (it
+    allocates every cell up to a sheet's last used row and column, and aborts the process
+    when that fails): see check_workbook."""
     if path.suffix.lower() == ".csv":
-        text = data.decode("utf-8-sig")
-        return [(path.stem, [[cell_text(v) for v in row] for row in csv.reader(io.StringIO(text))])]
+        return [(path.stem, read_csv(data, limits))]
+    check_workbook(data, path.suffix.lower(), limits)
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = []
+    cells = 0
     for name in wb.sheet_names:
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        cells += sum(len(r) for r in rows)
+        if cells > limits.cells:
+            raise InputLimit("cells", limits.cells, f"more than {limits.cells:,} cells", f"sheet {name}")
         out.append((name, printed(rows)))
     return out
+
+
+def read_csv(data: bytes, limits: Limits = DEFAULT) -> list[list[str]]:
+    """The rows of a CSV file as cell texts, within the rows, columns and cells budgets."""
+    text = data.decode("utf-8-sig")
+    if len(text) > limits.text:
+        raise InputLimit("text", limits.text, f"{len(text):,} characters")
+    rows: list[list[str]] = []
+    cells = 0
+    reader = csv.reader(io.StringIO(text))
+    for row in reader:
+        if len(rows) >= limits.rows:
+            raise InputLimit("rows", limits.rows, f"more than {limits.rows:,} rows", f"line {reader.line_num}")
+        if len(row) > limits.columns:
+            raise InputLimit("columns", limits.columns, f"{len(row):,} columns", f"line {reader.line_num}")
+        cells += len(row)
+        if cells > limits.cells:
+            raise InputLimit("cells", limits.cells, f"more than {limits.cells:,} cells", f"line {reader.line_num}")
+        rows.append([cell_text(v) for v in row])
+    return rows
+
+
+# --------------------------------------------------------------------------- workbook budgets
+
+_XLSX_SHEET = re.compile(r"xl/worksheets/[^/]+\.xml$")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\"")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,7})\"")
+_ODS_ELEMENT = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>")
+_REPEAT_COLS = re.compile(rb"table:number-columns-repeated=\"(\d{1,9})\"")
+_REPEAT_ROWS = re.compile(rb"table:number-rows-repeated=\"(\d{1,9})\"")
+_CHUNK = 1 << 20
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_workbook(data: bytes, suffix: str, limits: Limits = DEFAULT) -> None:
+    """An XLSX or ODS file against the budgets, before any spreadsheet library reads it: its
+    ZIP central directory (members, each member's inflation ratio, total inflated size), then
+    each sheet's extent (last row and column with a cell; XLSX also its declared dimension),
+    read by streaming the inflated XML with bounded memory. Raises InputLimit, or
+    zipfile.BadZipFile for a file that is not a ZIP."""
+    import struct
+    import zipfile
+
+    try:
+        _check_zip(data, suffix, limits)
+    except (InputLimit, zipfile.BadZipFile):
+        raise
+    except (ValueError, OSError, EOFError, KeyError, IndexError, NotImplementedError, RuntimeError, struct.error,
+            zlib.error) as exc:  # what zipfile raises on a corrupt directory, an encrypted or broken member
+        raise zipfile.BadZipFile(f"not a readable ZIP file ({type(exc).__name__}: {exc})") from exc
+
+
+def _check_zip(data: bytes, suffix: str, limits: Limits) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+        if len(infos) > limits.zip_members:
+            raise InputLimit("zip_members", limits.zip_members, f"{len(infos):,} ZIP members")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if total > limits.bytes:
+                raise InputLimit("bytes", limits.bytes, f"ZIP members inflating to more than {total:,} bytes",
+                                 info.filename)  # fmt: skip
+            if info.file_size > 1_000_000 and info.file_size > limits.zip_ratio * max(info.compress_size, 1):
+                ratio = info.file_size / max(info.compress_size, 1)
+                raise InputLimit("zip_ratio", limits.zip_ratio, f"a member inflating {ratio:,.0f} times "
+                                 f"({info.compress_size:,} -> {info.file_size:,} bytes)", info.filename)  # fmt: skip
+        if suffix == ".xlsx":
+            for info in infos:
+                if _XLSX_SHEET.match(info.filename):
+                    _xlsx_extent(z, info, limits)
+        elif suffix == ".ods":
+            for info in infos:
+                if info.filename == "content.xml":
+                    _ods_extent(z, info, limits)
+
+
+def _members(z, info, limits: Limits):  # type: ignore[no-untyped-def]
+    """The inflated bytes of one member in chunks (a tail kept so no tag is split), never more
+    than its declared size (a central directory that lies is caught here)."""
+    read = 0
+    tail = b""
+    with z.open(info) as fh:
+        while chunk := _read(fh, info.filename):
+            read += len(chunk)
+            if read > info.file_size or read > limits.bytes:
+                raise InputLimit("bytes", min(limits.bytes, info.file_size),
+                                 f"a member inflating past its declared {info.file_size:,} bytes", info.filename)
+            block = tail + chunk
+            cut = block.rfind(b"<")
+            if cut <= 0:
+                cut = len(block)
+            yield block[:cut]
+            tail = block[cut:]
+            if len(tail) > _CHUNK:  # one tag of a megabyte: not a spreadsheet's
+                raise InputLimit("bytes", _CHUNK, "an XML tag longer than 1 MiB", info.filename)
+    yield tail
+
+
+def _read(fh, name: str) -> bytes:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    try:
+        return fh.read(_CHUNK)
+    except (zlib.error, EOFError) as exc:  # a corrupt member: the file is not a readable workbook
+        raise zipfile.BadZipFile(f"{name}: {exc}") from exc
+
+
+def _check_extent(rows: int, cols: int, where: str, limits: Limits) -> None:
+    if rows > limits.rows:
+        raise InputLimit("rows", limits.rows, f"a sheet reaching row {rows:,}", where)
+    if cols > limits.columns:
+        raise InputLimit("columns", limits.columns, f"a sheet reaching column {cols:,}", where)
+    if rows * cols > limits.cells:
+        raise InputLimit("cells", limits.cells, f"a sheet of {rows:,} x {cols:,} cells", where)
+
+
+def _xlsx_extent(z, info, limits: Limits) -> None:  # type: ignore[no-untyped-def]
+    rows = cols = 0
+    for block in _members(z, info, limits):
+        for m in _DIMENSION.finditer(block):
+            last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
+            _check_extent(int(last_row), _col_index(last_col), f"{info.filename} <dimension ref>", limits)
+        for m in _CELL_REF.finditer(block):
+            rows, cols = max(rows, int(m.group(2))), max(cols, _col_index(m.group(1)))
+        for m in _ROW_REF.finditer(block):
+            rows = max(rows, int(m.group(1)))
+        _check_extent(rows, cols, info.filename, limits)
+
+
+def _ods_extent(z, info, limits: Limits) -> None:  # type: ignore[no-untyped-def]
+    """ODS repeats rows and cells by count (number-rows-repeated, number-columns-repeated);
+    what counts is the extent of the cells with content (empty trailing repeats are how every
+    ODS file fills its sheet, and readers skip them)."""
+    rows = cols = 0  # extent of content in the current table
+    start, repeat, has = 0, 0, False  # the current row: first index, repeat count, holds content
+    col = 0
+    for block in _members(z, info, limits):
+        for m in _ODS_ELEMENT.finditer(block):
+            kind, attrs, closed = m.group(1), m.group(2), m.group(3) == b"/"
+            if kind == b"table":
+                _check_extent(rows, cols, "content.xml", limits)
+                rows = cols = start = repeat = col = 0
+                has = False
+            elif kind == b"table-row":
+                if has:
+                    rows = max(rows, start + repeat)
+                start += repeat
+                r = _REPEAT_ROWS.search(attrs)
+                repeat, has, col = (int(r.group(1)) if r else 1), False, 0
+            else:
+                c = _REPEAT_COLS.search(attrs)
+                n = int(c.group(1)) if c else 1
+                if not closed:  # a cell with content (a self-closed one is empty)
+                    has = True
+                    cols = max(cols, col + n)
+                col += n
+        _check_extent(max(rows, start + repeat if has else 0), cols, "content.xml", limits)
 
 
 def _filled(row: list[str]) -> list[int]:
@@ -136,10 +312,10 @@ def _number(text: str) -> bool:
     return bool(_NUMBER.match(text))
 
 
-def to_document(path: Path, shown: str, data: bytes) -> Document:
+def to_document(path: Path, shown: str, data: bytes, limits: Limits = DEFAULT) -> Document:
     lines: list[str] = []
     places: list[dict] = []
-    for n, (name, rows) in enumerate(read_sheets(path, data), start=1):
+    for n, (name, rows) in enumerate(read_sheets(path, data, limits), start=1):
         more, where = sheet_lines(name, rows, n)
         if not more:
             continue

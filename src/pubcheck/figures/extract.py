@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pubcheck.documents.load import Document
@@ -20,7 +21,7 @@ from pubcheck.figures.link import (
 from pubcheck.figures.numbers import count_interval, count_step, decimals_step, parse_number, rounding_interval
 from pubcheck.figures.periods import find_periods
 from pubcheck.figures.tables import Table, find_tables
-from pubcheck.model import Figure, Interval, Key, Location
+from pubcheck.model import Figure, Finding, Interval, Key, Location
 
 SENTENCE_END = re.compile(
     rf"(?<=[.!?])[\"'”’)]*(?:<sup>\s*\d+\s*</sup>|[{SUPERSCRIPTS}]+)?\s+(?=[A-Z0-9(\"“‘*£])"
@@ -38,6 +39,11 @@ PERCENT_WORDS = re.compile(r"per ?cent|percentage|proportion|\brate\b|%", re.I)
 SUP_TRANS = str.maketrans(SUPERSCRIPTS, "0123456789")
 
 
+# A line (or cell) longer than this is read in windows split at sentence ends (else at a space):
+# regular expressions and linking then see bounded text, whatever one line holds.
+WINDOW = 5_000
+
+
 @dataclass
 class Extraction:
     document: Document
@@ -45,6 +51,36 @@ class Extraction:
     tables: list[Table]
     footnotes: dict[str, int] = field(default_factory=dict)  # footnote id -> line
     markers: list[Location] = field(default_factory=list)  # suppression markers seen
+    notes: list[Finding] = field(default_factory=list)  # how the document was read (long lines split)
+
+
+_LAST_BREAK = re.compile(r"(?s).*[^\w.,]")  # up to the last character that is not part of a word or number
+_TOKEN_RUN = re.compile(r"[\w.,]*")
+
+
+def windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
+    """`text` as spans of about `size` characters: cut after a sentence's end in the second half of
+    a window, else after the last break between words or numbers (a space), else after the word or
+    number that crosses the limit (never inside one: a cut number would become two figures). One
+    span for short text."""
+    if len(text) <= size:
+        return [(0, len(text))]
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    out: list[tuple[int, int]] = []
+    start, k = 0, 0
+    while len(text) - start > size:
+        limit = start + size
+        while k < len(ends) and ends[k] <= limit:
+            k += 1
+        cut = ends[k - 1] if k and ends[k - 1] > start + size // 2 else -1
+        if cut < 0:  # after the last space or other break between words or numbers
+            m = _LAST_BREAK.match(text, start + size // 2, limit)
+            # no break at all: to the end of this run of one token's characters, never inside it
+            cut = m.end() if m else _TOKEN_RUN.match(text, limit).end()  # type: ignore[union-attr]
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -62,7 +98,10 @@ def _footnote_id(m: re.Match[str]) -> str:
     return raw.translate(SUP_TRANS)
 
 
-def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
+def extract(doc: Document, rules: LinkRules | None = None, *,
+            budget: Callable[[int, str], None] | None = None) -> Extraction:  # fmt: skip
+    """Every figure of `doc`. `budget(figures so far, place)` is called as extraction goes (every
+    few hundred lines, every window of a long line, every table) and may raise to stop it."""
     rules = rules or load_rules()
     tables = find_tables(doc.lines)
     by_line: dict[int, Table] = {}
@@ -70,48 +109,93 @@ def extract(doc: Document, rules: LinkRules | None = None) -> Extraction:
         rows = t.header_rows + t.rows
         for r in rows:
             by_line[r.lineno] = t
+    numeric = {id(t): t.numeric_share() >= 0.5 for t in tables}  # once per table, not per line
     footnotes: dict[str, int] = {}
     figures: list[Figure] = []
     section: int | None = None
+    sections: list[int | None] = [None]  # the section after each line (1-based): section_of, in one pass
+    split: list[int] = []  # lines read in windows
     prev = ""
     for i, line in enumerate(doc.lines, start=1):
+        if budget is not None and (i % 256 == 0 or len(line) > WINDOW):
+            budget(len(figures), f"line {i}")
         m = rules.section_heading.match(line)
         if m:
             section = int(m.group(1))
         elif rules.section_closes.match(line):
             section = None
+        sections.append(section)
         fm = FOOTNOTE_DEF.match(line)
         is_footnote = bool(fm and (fm.group(1) or fm.group(2)))
         if is_footnote:
             footnotes.setdefault(_footnote_id(fm), i)
         t = by_line.get(i)
         if t is not None:
-            if t.is_contents or t.numeric_share() >= 0.5:
+            if t.is_contents or numeric[id(t)]:
                 continue
             cells = line.split("\t")
             pos = 0
             for col, cell in enumerate(cells):
                 if cell.strip() and not (col == 0 and _code_like(cell)):
-                    figures += [replace(f, col_index=col) for f in _prose(
-                        doc, i, cell, rules, None if is_footnote else section, offset=pos, quote=line)]  # fmt: skip
+                    for a, b in windows(cell):
+                        figures += [replace(f, col_index=col) for f in _prose(
+                            doc, i, cell[a:b], rules, None if is_footnote else section, offset=pos + a,
+                            quote=line)]  # fmt: skip
                 pos += len(cell) + 1
+            if any(len(c) > WINDOW for c in cells):
+                split.append(i)
             continue
         if not line.strip():
             continue
-        figures += _prose(doc, i, line, rules, None if is_footnote else section, prev=prev)
-        prev = line
+        if len(line) <= WINDOW:
+            figures += _prose(doc, i, line, rules, None if is_footnote else section, prev=prev)
+        else:
+            split.append(i)
+            before = prev[-WINDOW:]
+            for a, b in windows(line):
+                if budget is not None:
+                    budget(len(figures), f"line {i}, character {a + 1}")
+                figures += _prose(doc, i, line[a:b], rules, None if is_footnote else section, offset=a,
+                                  quote=line[a:b], prev=before)  # fmt: skip
+                before = line[a:b]
+        prev = line if len(line) <= WINDOW else line[-WINDOW:]
     markers: list[Location] = []
     for t in tables:
-        if t.is_contents or t.numeric_share() < 0.5:
+        if t.is_contents or not numeric[id(t)]:
             continue
-        cell_figs, ms = _table_figures(doc, t, rules, section_of(doc, t, rules))
+        if budget is not None:
+            budget(len(figures), f"{t.id}, line {t.first_line}")
+        cell_figs, ms = _table_figures(doc, t, rules, sections[min(t.first_line, len(doc.lines))])
         figures += cell_figs
         markers += ms
     figures.sort(key=lambda f: (f.line, f.span[0]))
     if doc.places:
-        figures = [replace(f, location=doc.place(f.location, _cell_col(f))) for f in figures]
+        figures = [_located(f, doc.place(f.location, _cell_col(f))) for f in figures]
         markers = [doc.place(m) for m in markers]
-    return Extraction(doc, figures, tables, footnotes, markers)
+    notes = [_split_note(doc, split)] if split else []
+    return Extraction(doc, figures, tables, footnotes, markers, notes)
+
+
+def _split_note(doc: Document, lines: list[int]) -> Finding:
+    first = lines[0]
+    loc = doc.place(Location(doc.path, first, doc.lines[first - 1][:200]))
+    more = f" and {len(lines) - 1} more" if len(lines) > 1 else ""
+    return Finding(
+        check="long-line", severity="info",
+        message=f"{doc.path}: line {first}{more} longer than {WINDOW:,} characters "
+                f"({len(doc.lines[first - 1]):,}); read in windows cut at sentence ends, so a sentence "
+                "longer than that is read in parts.",
+        expected=f"lines of at most {WINDOW:,} characters", found=f"{len(lines)} longer lines",
+        locations=(loc,),
+    )  # fmt: skip
+
+
+def _located(f: Figure, loc: Location) -> Figure:
+    """`replace(f, location=loc)` at a tenth of the cost (a table of 50,000 rows has 250,000
+    figures): Figure is frozen and has no __post_init__ to run again."""
+    g = object.__new__(Figure)
+    g.__dict__.update(f.__dict__, location=loc)
+    return g
 
 
 def _cell_col(f: Figure) -> int | None:
@@ -119,6 +203,7 @@ def _cell_col(f: Figure) -> int | None:
 
 
 def section_of(doc: Document, t: Table, rules: LinkRules) -> int | None:
+    """The section a table stands in (extract() tracks it in its one pass over the lines)."""
     section = None
     for line in doc.lines[: t.first_line]:
         m = rules.section_heading.match(line)
@@ -129,9 +214,14 @@ def section_of(doc: Document, t: Table, rules: LinkRules) -> int | None:
     return section
 
 
+_NOT_DIGITS = re.compile(r"[^\d.,-]")
+_SUFFIX = re.compile(r"(?<!\s)\s*\[(?:p|r|u|e)\]\s*$", re.I)  # a [p]/[r] marker after a value; linear
+_CODE = re.compile(r"(?:[A-Z]{1,4}\s?)?\d+[A-Z]?(?:[-/(&,\s]++\d*[A-Z]?\)?)*")  # possessive: linear
+
+
 def _code_like(cell: str) -> bool:
     s = cell.strip()
-    return bool(re.fullmatch(r"(?:[A-Z]{1,4}\s?)?\d+[A-Z]?(?:[-/(&,\s]+\d*[A-Z]?\)?)*", s)) and len(s) < 25
+    return len(s) < 25 and bool(_CODE.fullmatch(s))
 
 
 def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int | None,
@@ -141,22 +231,30 @@ def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int
         return []
     spans = sentence_spans(text)
     out = []
+    said: dict[tuple[int, int], tuple[str, str, tuple[str, ...], bool]] = {}  # per sentence, shared by its figures
+    sents: dict[tuple[int, int], str] = {}
+    joined = ""
     for f in figs:
         a, b = f.span[0] - offset, f.span[1] - offset
         s0, s1 = next(((x, y) for x, y in spans if x <= a < y), (0, len(text)))
-        sent = text[s0:s1]
+        sent = sents.setdefault((s0, s1), text[s0:s1])
         local = (a - s0, b - s0)
         if s0 == 0 and prev and ANAPHORA.search(sent.strip()):
             # a paragraph opening "This is a 0.5 percentage point increase" continues the last
             shift = len(prev) + 1
-            key = _link_prose(rules, prev + " " + text, sent, s0 + shift, (a + shift, b + shift),
+            joined = joined or prev + " " + text
+            key = _link_prose(rules, joined, sent, s0 + shift, (a + shift, b + shift),
                               local, section, f.unit)  # fmt: skip
         else:
             key = _link_prose(rules, text, sent, s0, (a, b), local, section, f.unit)
-        refs = tuple(_footnote_id(m) for m in FOOTNOTE_REF.finditer(sent))
-        loc = replace(f.location, quote=" ".join(sent.split()), figure=f.text)
-        out.append(replace(f, key=key, sentence=sent.strip(), footnotes=refs, location=loc,
-                           controlled=bool(CONTROLLED.search(sent))))  # fmt: skip
+        if (s0, s1) not in said:
+            said[(s0, s1)] = (" ".join(sent.split()), sent.strip(),
+                              tuple(_footnote_id(m) for m in FOOTNOTE_REF.finditer(sent)),
+                              bool(CONTROLLED.search(sent)))  # fmt: skip
+        quote, stripped, refs, controlled = said[(s0, s1)]
+        loc = replace(f.location, quote=quote, figure=f.text)
+        out.append(replace(f, key=key, sentence=stripped, footnotes=refs, location=loc,
+                           controlled=controlled))  # fmt: skip
     return out
 
 
@@ -221,29 +319,40 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
         cands = [i for i in rules.indicators if i.section == section]
         ind_id = cands[0].id if len(cands) == 1 else None
     ind = rules.indicator(ind_id) if ind_id else None
+    # what depends on a column's label, a row's label or both is worked out once, not per cell
+    labels = {c.col: c.stripped for c in reversed(t.header.cells)} if t.header else {}
+    columns: dict[int, tuple[str, bool, bool]] = {}  # col -> (label, sample column, label says per cent)
+    measures: dict[tuple[str, str], str] = {}
+    dimensions: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+    periods: dict[tuple[str, str], str | None] = {}
+    corner_percent = bool(PERCENT_WORDS.search(corner))
+    caption_percent = bool(PERCENT_WORDS.search(t.caption))
     for row in t.rows:
         rlabel = row.label
+        quote = row.line.strip()
         for cell in row.cells[1:]:
             if cell.is_empty:
                 continue
-            clabel = t.column_label(cell.col)
-            loc = Location(doc.path, row.lineno, row.line.strip(), figure=cell.stripped)
+            if cell.col not in columns:
+                clabel = labels.get(cell.col, "")
+                columns[cell.col] = (clabel, any(p.search(clabel) for p in rules.sample_columns),
+                                     bool(PERCENT_WORDS.search(clabel)) or corner_percent or (
+                                         caption_percent and not re.search(r"number of", clabel, re.I)))  # fmt: skip
+            clabel, is_sample, label_percent = columns[cell.col]
+            loc = Location(doc.path, row.lineno, quote, figure=cell.stripped)
             if cell.is_marker:
                 markers.append(loc)
                 continue
             if not cell.is_number:
                 continue
-            raw = re.sub(r"\s*\[(?:p|r|u|e)\]\s*$", "", cell.stripped, flags=re.I)
-            digits = re.sub(r"[^\d.,-]", "", raw)
+            raw = _SUFFIX.sub("", cell.stripped)
+            digits = _NOT_DIGITS.sub("", raw)
             value, decimals = parse_number(digits)
-            is_sample = any(p.search(clabel) for p in rules.sample_columns)
             if "%" in raw or "per cent" in raw:
                 unit = "percent"
             elif is_sample:
                 unit = "count"
-            elif PERCENT_WORDS.search(clabel) or PERCENT_WORDS.search(corner) or (
-                PERCENT_WORDS.search(t.caption) and not re.search(r"number of", clabel, re.I)
-            ):
+            elif label_percent:
                 unit = "percent"
             elif decimals:
                 unit = "number"
@@ -256,29 +365,35 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
             iv = rounding_interval(value, step)
             if unit == "count":
                 iv = count_interval(value, step)
-                iv = Interval(max(0.0, iv.lo), iv.hi)
+                if value >= 0:  # a count is not negative; a printed change of a count may be
+                    iv = Interval(max(0.0, iv.lo), iv.hi)
             key = Key()
             if ind is not None:
                 if is_sample:
                     measure = "sample_size"
+                elif (clabel, unit) in measures:
+                    measure = measures[(clabel, unit)]
                 else:
                     allowed = ind.measures
-                    measure = (pick_measure(rules, clabel, (0, 0), allowed, unit)
-                               or pick_measure(rules, corner, (0, 0), allowed, unit)
-                               or pick_measure(rules, t.caption, (0, 0), allowed, unit)
-                               or ind.measure)  # fmt: skip
-                dims = []
-                for dname in ind.dimensions:
-                    dim = rules.dimensions.get(dname)
-                    if dim is None:
-                        continue
-                    v = pick_dimension(dim, rlabel, (0, 0))
-                    if v is None:
-                        v = pick_dimension(dim, clabel, (0, 0))
-                    if v is not None:
-                        dims.append((dname, v))
-                period = _period_of(rlabel) or _period_of(clabel)
-                key = Key(ind.id, measure, tuple(sorted(dims)), period)
+                    measure = measures[(clabel, unit)] = (
+                        pick_measure(rules, clabel, (0, 0), allowed, unit)
+                        or pick_measure(rules, corner, (0, 0), allowed, unit)
+                        or pick_measure(rules, t.caption, (0, 0), allowed, unit)
+                        or ind.measure)  # fmt: skip
+                if (rlabel, clabel) not in dimensions:
+                    dims = []
+                    for dname in ind.dimensions:
+                        dim = rules.dimensions.get(dname)
+                        if dim is None:
+                            continue
+                        v = pick_dimension(dim, rlabel, (0, 0))
+                        if v is None:
+                            v = pick_dimension(dim, clabel, (0, 0))
+                        if v is not None:
+                            dims.append((dname, v))
+                    dimensions[(rlabel, clabel)] = tuple(sorted(dims))
+                    periods[(rlabel, clabel)] = _period_of(rlabel) or _period_of(clabel)
+                key = Key(ind.id, measure, dimensions[(rlabel, clabel)], periods[(rlabel, clabel)])
             figs.append(Figure(
                 value=value, unit=unit, precision=step, interval=iv, text=cell.stripped,
                 location=loc, kind="cell", key=key, table=t.id, row=rlabel, column=clabel,

@@ -33,9 +33,13 @@ PCT = r"(?:per\s?cent|percent|%)"
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 LABELS: list[tuple[str, re.Pattern[str]]] = [
-    ("url", re.compile(r"https?://\S+|www\.\S+|<https?:[^>]*>|\]\([^)]*\)|[\w.+-]+@[\w.-]+")),
+    # linear: an e-mail address is tried only from the start of its run of name characters, and
+    # '<https:...' and '](...)' stop at the next '<' or ']' (each start scans its own span only)
+    ("url", re.compile(r"https?://\S+|www\.\S+|<https?:[^<>]*>|\]\([^)\]]*\)|(?<![\w.+-])[\w.+-]+@[\w.-]+")),
     ("footnote-ref", re.compile(r"<sup>\s*\d+\s*</sup>")),
     ("markup", re.compile(r"</?sup>|\*\*|\\_")),
+    # a run of 25 or more digits (with separators) is no printed figure, and would not fit a float
+    ("long-number", re.compile(r"(?<![\d.,])\d[\d,.]{24,}")),
     ("isbn", re.compile(r"ISBN:?\s*[\d-]{10,17}", re.I)),
     ("command-paper", re.compile(r"\bCm\.?\s?\d{3,5}\b")),
     ("phone", re.compile(r"(?<![\d,.])0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}\b")),
@@ -88,6 +92,54 @@ BASE_CUE = re.compile(
 FROM_TO = re.compile(rf"^\s*(?:\w+\s+){{0,3}}?from\s+({NUM})\s+to\s+({NUM})", re.I)
 
 
+# Literal text a match needs, checked before a pattern runs: a line without it cannot match, so
+# the pattern is skipped (most lines hold few of these; most of the lexer's time was patterns
+# scanning lines they could never match). Each entry is a list of groups, every group needing one
+# of its strings in the case-folded line; DIGIT stands for any decimal digit. A kind not listed
+# always runs. tests/figures/test_lexer_properties.py checks each entry against its pattern.
+DIGIT = "\\d"
+NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "url": (("http", "www.", "](", "@"),),
+    "footnote-ref": ((DIGIT,), ("<sup>",)),
+    "markup": (("sup>", "**", "\\_"),),
+    "long-number": ((DIGIT,),),
+    "isbn": (("isbn",),),
+    "command-paper": ((DIGIT,), ("cm",)),
+    "phone": ((DIGIT,),), "id": ((DIGIT,),), "reference": ((DIGIT,),),
+    "statute": ((DIGIT, "("), ("s.", "sec", ":", "(")),
+    "code": ((DIGIT,),), "age": ((DIGIT,), ("age", "year", "under", "over", "post-", "pre-", "-", "–")),
+    "out-of": ((DIGIT,), ("out",)), "duration": ((DIGIT,),),
+    "confidence": ((DIGIT,), ("confidence",)), "ordinal": ((DIGIT,),), "paragraph": ((DIGIT,),),
+    "footnote": ((DIGIT, *SUPERSCRIPTS),),
+    "range": ((DIGIT,), ("per", "%")), "pp": ((DIGIT,), ("percentage",)), "percent": ((DIGIT,), ("per", "%")),
+    "money": (("£",),), "scaled": (("million", "billion", "thousand"),), "number": ((DIGIT,),),
+    "one-in": ((DIGIT, *WORD_NUMBERS), ("in",)),
+}  # fmt: skip
+_HAS_DIGIT = re.compile(r"\d")
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "K": "k", "ſ": "s"})  # what re.I matches to ASCII letters
+
+
+class _Needs:
+    """The features of one line that NEEDS asks about, computed once."""
+
+    def __init__(self, line: str) -> None:
+        self.low = (line if line.isascii() else line.translate(_FOLD)).lower()
+        self.digit = _HAS_DIGIT.search(line) is not None
+
+    def met(self, kind: str) -> bool:
+        return all(any(self.digit if s == DIGIT else s in self.low for s in group) for group in NEEDS.get(kind, ()))
+
+    def any_word(self, words: tuple[str, ...]) -> bool:
+        return any(w in self.low for w in words)
+
+
+def _needed_words(phrases: list[str]) -> tuple[str, ...]:
+    """For phrases matched case-insensitively, words one of which every match contains: each
+    phrase's longest word, leaving out words that contain another such word."""
+    longest = {max(re.split(r"[\s-]+", p.lower()), key=len) for p in phrases}
+    return tuple(sorted(w for w in longest if not any(o != w and o in w for o in longest)))
+
+
 @dataclass
 class Token:
     start: int
@@ -105,7 +157,10 @@ def mask_labels(line: str) -> tuple[str, list[Token]]:
         labels.append(Token(start, end, kind, line[start:end]))
         chars[start:end] = [" "] * (end - start)
 
+    needs = _Needs(line)
     for kind, pat in LABELS[:3]:
+        if not needs.met(kind):
+            continue
         for m in pat.finditer("".join(chars)):
             take(m.start(), m.end(), kind)
     masked = "".join(chars)
@@ -115,6 +170,8 @@ def mask_labels(line: str) -> tuple[str, list[Token]]:
         take(p.start, p.end, "period")
     masked = "".join(chars)
     for kind, pat in LABELS[3:]:
+        if not needs.met(kind):
+            continue
         hit = False
         for m in pat.finditer(masked):
             if m.end() > m.start():
@@ -136,13 +193,16 @@ RATIO_RE = re.compile(
     re.I,
 )
 
+_FRACTION_WORDS = _needed_words(list(_FRACTIONS))
+_RATIO_WORDS = _needed_words(list(_RATIOS))
+
 FIGURE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"(?:between\s+)?(?<![\d.,])({NUM})\s*(?:-|–|to|and)\s*({NUM})\s*{PCT}", re.I)),
     ("pp", re.compile(rf"(?<![\d.,])({NUM})\s*(?:-\s*)?percentage[- ]points?", re.I)),
     ("percent", re.compile(rf"(?<![\d.,])({NUM})\s*{PCT}", re.I)),
     ("money", re.compile(rf"£\s?({NUM}|{WORDNUM})\s*(million|billion|bn|m|k)?\b", re.I)),
     ("scaled", re.compile(rf"(?<![\d.,])\b({NUM}|{WORDNUM})\s+(million|billion|thousand)\b", re.I)),
-    ("one-in", re.compile(rf"\b({NUM}|{WORDNUM})\s+in\s+(\d{{1,3}}|{WORDNUM})\b(?!\s*(?:per|%))", re.I)),
+    ("one-in", re.compile(rf"\b((?<![\d.,]){NUM}|{WORDNUM})\s+in\s+(\d{{1,3}}|{WORDNUM})\b(?!\s*(?:per|%))", re.I)),
     ("number", re.compile(rf"(?<![\d.,\w£])({NUM})(?![\d\w]|\.\d)")),  # not the 7 of 7.57m
 ]  # fmt: skip
 
@@ -173,7 +233,10 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
     def claim(a: int, b: int) -> None:
         taken[a:b] = [True] * (b - a)
 
+    needs = _Needs(masked)
     for kind, pat in FIGURE_PATTERNS:
+        if not needs.met(kind):
+            continue
         for m in pat.finditer(masked):
             a, b = m.start(), m.end()
             if not free(a, b):
@@ -183,7 +246,7 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
                 continue
             claim(a, b)
             figures.append(fig)
-    for m in FRACTION_RE.finditer(masked):
+    for m in FRACTION_RE.finditer(masked) if needs.any_word(_FRACTION_WORDS) else ():
         if not free(m.start(), m.end()):
             continue
         word = m.group(1).lower()
@@ -202,7 +265,7 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
             span=(m.start() + offset, m.end() + offset),
         ))  # fmt: skip
         claim(m.start(), m.end())
-    for m in RATIO_RE.finditer(masked):
+    for m in RATIO_RE.finditer(masked) if needs.any_word(_RATIO_WORDS) else ():
         if not free(m.start(), m.end()):
             continue
         word = m.group(1).lower()

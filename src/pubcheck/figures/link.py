@@ -122,22 +122,31 @@ def rules_for(target: Path, config: Path | None = None) -> LinkRules:
 
 
 def _distance(m: re.Match[str], span: tuple[int, int]) -> float:
+    return _span_distance(m.start(), m.end(), span)
+
+
+@lru_cache(maxsize=8192)
+def _spans(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple[int, int], ...]:
+    """Where `patterns` match in `text`: scanned once per sentence, not once per figure in it."""
+    return tuple((m.start(), m.end()) for p in patterns for m in p.finditer(text))
+
+
+@lru_cache(maxsize=8192)
+def _found(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+def _span_distance(start: int, end: int, span: tuple[int, int]) -> float:
     a, b = span
-    if m.end() <= a:
-        return a - m.end()
-    if m.start() >= b:
-        return (m.start() - b) * 0.9  # what follows a figure describes it slightly more often
+    if end <= a:
+        return a - end
+    if start >= b:
+        return (start - b) * 0.9  # what follows a figure describes it slightly more often
     return 0.0
 
 
 def nearest(patterns: tuple[re.Pattern[str], ...], text: str, span: tuple[int, int]) -> float | None:
-    best = None
-    for p in patterns:
-        for m in p.finditer(text):
-            d = _distance(m, span)
-            if best is None or d < best:
-                best = d
-    return best
+    return min((_span_distance(a, b, span) for a, b in _spans(patterns, text)), default=None)
 
 
 MENTION = re.compile(r"Key Indicator\s+(\d+)", re.I)
@@ -152,7 +161,7 @@ def pick_indicator(rules: LinkRules, text: str, span: tuple[int, int]) -> str | 
         best_c: tuple[float, int, str] | None = None
         window = text[max(0, span[0] - 40) : span[1] + 40]
         for order, ind in enumerate(cands):
-            if any(p.search(window) for p in ind.none):
+            if _found(ind.none, window):
                 continue
             d = nearest(ind.any + ind.context, text, span)
             if d is not None and (best_c is None or (d, order) < best_c[:2]):
@@ -163,9 +172,9 @@ def pick_indicator(rules: LinkRules, text: str, span: tuple[int, int]) -> str | 
             return cands[0].id
     best: tuple[float, int, str] | None = None
     for order, ind in enumerate(rules.indicators):
-        if any(p.search(text) for p in ind.none):
+        if _found(ind.none, text):
             continue
-        if ind.requires and not any(p.search(text) for p in ind.requires):
+        if ind.requires and not _found(ind.requires, text):
             continue
         d = nearest(ind.any, text, span)
         if d is None:
@@ -204,17 +213,20 @@ def pick_dimension(dim: Dimension, text: str, span: tuple[int, int]) -> str | No
         d = nearest(pats, text, span)
         if d is not None and (best is None or (d, order) < best[:2]):
             best = (d, order, value)
-    for p in dim.capture:
-        for m in p.finditer(text):
-            d = _distance(m, span)
-            value = "-".join(g for g in m.groups() if g)
-            if best is None or (d, 99) < best[:2]:
-                best = (d, 99, value)
+    for a, b, value in _captures(dim.capture, text):
+        d = _span_distance(a, b, span)
+        if best is None or (d, 99) < best[:2]:
+            best = (d, 99, value)
     if best is None:  # the generic value only when nothing specific is named
         for value, pats in dim.values:
             if value == "all" and nearest(pats, text, span) is not None:
                 return value
     return best[2] if best else None
+
+
+@lru_cache(maxsize=4096)
+def _captures(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((m.start(), m.end(), "-".join(g for g in m.groups() if g)) for p in patterns for m in p.finditer(text))
 
 
 BASE_BEFORE = re.compile(
@@ -228,12 +240,7 @@ def pick_period(text: str, span: tuple[int, int], *, deadlines: bool = True) -> 
     """The nearest period that is not a comparison base ('since 2000'); with
     deadlines=False, not a deadline either ('by March 2012')."""
     best: tuple[float, str] | None = None
-    for p in find_periods(text):
-        before = text[max(0, p.start - 25) : p.start]
-        if BASE_BEFORE.search(before):
-            continue
-        if not deadlines and DEADLINE_BEFORE.search(before):
-            continue
+    for p in _candidate_periods(text, deadlines):
         if p.end <= span[0]:
             d = span[0] - p.end
         elif p.start >= span[1]:
@@ -243,3 +250,17 @@ def pick_period(text: str, span: tuple[int, int], *, deadlines: bool = True) -> 
         if best is None or d < best[0]:
             best = (d, p.norm)
     return best[1] if best else None
+
+
+@lru_cache(maxsize=4096)
+def _candidate_periods(text: str, deadlines: bool) -> tuple:  # type: ignore[type-arg]
+    """The periods of `text` that may be a figure's (pick_period), found once per sentence."""
+    out = []
+    for p in find_periods(text):
+        before = text[max(0, p.start - 25) : p.start]
+        if BASE_BEFORE.search(before):
+            continue
+        if not deadlines and DEADLINE_BEFORE.search(before):
+            continue
+        out.append(p)
+    return tuple(out)

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 MARKERS = {"[c]", "[x]", "[z]", "[low]", "[u]", "[p]", "[r]", "..", "-", "*", "–", "—", ":", "n/a",
            "[w]", "[k]", "~", "x", "z", "c"}  # fmt: skip
-_MARKER_SUFFIX = re.compile(r"\s*\[(?:p|r|u|e)\]\s*$", re.I)
-CELL_NUMBER = re.compile(r"^\s*£?\s*[-+]?\d{1,3}(?:,\d{3})*(?:\.\d+)?\s*(?:%|per cent|pp)?\s*$")
+# linear: no two unbounded runs of spaces side by side, and a suffix is tried only from the
+# first space of a run (the patterns were quadratic on a long run of spaces inside a cell)
+_MARKER_SUFFIX = re.compile(r"(?<!\s)\s*\[(?:p|r|u|e)\]\s*$", re.I)
+CELL_NUMBER = re.compile(r"^\s*(?:£\s*)?[-+]?\d{1,3}(?:,\d{3})*(?:\.\d+)?\s*(?:(?:%|per cent|pp)\s*)?$")
 CAPTION = re.compile(r"^\s*(?:#+\s*)?(Table|Figure)\s+([A-Z]?\d+[a-z]?)\b[.:]?\s*(.*)$", re.I)
 
 
@@ -28,7 +31,7 @@ class Cell:
     col: int
     start: int  # character offset in the line
 
-    @property
+    @cached_property  # asked for several times per cell
     def stripped(self) -> str:
         return self.text.strip()
 

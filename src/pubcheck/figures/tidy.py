@@ -78,6 +78,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import cache, lru_cache
 
 from pubcheck.documents.load import Document
 from pubcheck.figures.numbers import count_interval, count_step, rounding_interval
@@ -141,7 +142,7 @@ class TidyCell:
     labels: tuple[tuple[str, str], ...]  # (dimension name, label), row dimensions first
     period: str | None
     measure: str  # the value column's header as printed ('Men / Lower working (%)')
-    location: Location
+    unplaced: Location  # document, line and quote; `location` adds its page or sheet and cell
     row: int  # index of the data row in the table
     col: int  # index of the tab-separated cell in its line
     per: float | None = None  # 100 for percent, 1000 for a rate per 1,000
@@ -149,6 +150,17 @@ class TidyCell:
     # for a machine-written cell also its own printed decimals (a '0.2' in a 2-dp column may
     # have been rounded to 1 dp). Rules prove a discrepancy with this one.
     loose: Interval | None = None
+    doc: Document | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def location(self) -> Location:
+        """Where the cell stands, with its sheet and cell: placed when asked (a finding names
+        a few cells of a table of thousands)."""
+        placed = self.__dict__.get("_placed")
+        if placed is None:
+            placed = self.doc.place(self.unplaced, self.col) if self.doc is not None else self.unplaced
+            object.__setattr__(self, "_placed", placed)
+        return placed
 
     @property
     def bounds(self) -> Interval:
@@ -163,7 +175,7 @@ class TidyCell:
 
     @property
     def line(self) -> int:
-        return self.location.line
+        return self.unplaced.line
 
     def describe(self) -> str:
         """'2022 to 2024, Men, Lower working'."""
@@ -225,6 +237,7 @@ def norm(text: str) -> str:
     return " ".join(clean_label(text).lower().replace("_", " ").split())
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_label(text: str) -> str:
     t = " ".join(text.split())
     prev = None
@@ -269,10 +282,16 @@ def period_of(label: str) -> str | None:
 
 
 def _number(cell: Cell) -> tuple[float, int] | None:
-    """(value, decimals printed) of a cell holding a figure."""
-    if cell.is_empty or cell.is_marker:
-        return None
-    raw = re.sub(r"\s*\[(?:p|r|u|e)\]\s*$", "", cell.stripped, flags=re.I)
+    """(value, decimals printed) of a cell holding a figure (read once per cell)."""
+    memo = cell.__dict__
+    if "_number" not in memo:
+        memo["_number"] = None if cell.is_empty or cell.is_marker else _number_text(cell.stripped)
+    return memo["_number"]
+
+
+@lru_cache(maxsize=1 << 16)
+def _number_text(text: str) -> tuple[float, int] | None:
+    raw = re.sub(r"\s*\[(?:p|r|u|e)\]\s*$", "", text, flags=re.I)
     raw = re.sub(r"^£\s*|\s*(?:%|per cent|pp)$", "", raw)
     if not _NUMBER_TEXT.match(raw):
         return None
@@ -392,7 +411,13 @@ class TidyTable:
 
     def groups(self, name: str) -> list[tuple[tuple[tuple[str, str], ...], dict[str, TidyCell]]]:
         """Cells grouped by every label but `name`'s: [(other labels, {label of `name`: cell})],
-        in table order. Cells without a label of `name` are left out."""
+        in table order. Cells without a label of `name` are left out. (Read once per dimension.)"""
+        memo = self.__dict__.setdefault("_group_memo", {})
+        if name not in memo:
+            memo[name] = self._groups(name)
+        return memo[name]
+
+    def _groups(self, name: str) -> list[tuple[tuple[tuple[str, str], ...], dict[str, TidyCell]]]:
         out: dict[tuple[tuple[str, str], ...], dict[str, TidyCell]] = {}
         for c in self.cells:
             lab = c.label(name)
@@ -432,8 +457,12 @@ def tidy_table(table: Table, doc: Document | None = None,
     rows = table.rows
     ncols = max(len(row.cells) for row in [*heads, *rows])
 
-    def head(col: int) -> list[str]:
-        return header_path(heads, col) if heads else []
+    _heads: dict[int, list[str]] = {}
+
+    def head(col: int) -> list[str]:  # once per column: it is asked for every cell
+        if col not in _heads:
+            _heads[col] = header_path(heads, col) if heads else []
+        return _heads[col]
 
     names = [(head(c)[-1] if head(c) else "") for c in range(ncols)]
     long = any(n.strip().lower() in VALUE_NAMES for n in names)
@@ -481,6 +510,7 @@ def tidy_table(table: Table, doc: Document | None = None,
         filled.append(texts)
         prev = texts
 
+    @cache
     def row_dim_name(c: int) -> str:
         path = [x for x in head(c) if x]
         if path:
@@ -527,7 +557,17 @@ def tidy_table(table: Table, doc: Document | None = None,
         max_dec[k] = max(max_dec[k], d)
         col_vals[k].append(v)
 
+    _units: dict[tuple, tuple[str, float | None]] = {}  # type: ignore[type-arg]
+
     def column_unit(i: int, c: int) -> tuple[str, float | None]:
+        # a wide table's unit is its column's (and caption's): worked out once per column
+        labels = tuple(filled[i][lc] for lc in label_cols if lc not in split_types) if long else ()
+        key = (c, group_key(i, c), labels)
+        if key not in _units:
+            _units[key] = _column_unit(i, c)
+        return _units[key]
+
+    def _column_unit(i: int, c: int) -> tuple[str, float | None]:
         texts = [" ".join(head(c))]
         texts += [filled[i][lc] for lc in label_cols if lc not in split_types]
         texts += [corner, table.caption]
@@ -535,13 +575,19 @@ def tidy_table(table: Table, doc: Document | None = None,
             u = _unit_words(t)
             if u is not None:
                 return u
-        vals = col_vals[group_key(i, c)]
         words = (" ".join(head(c)) + " " + table.caption).replace("_", " ")
-        if vals and all(v >= 0 and float(v).is_integer() for v in vals) and max(vals) >= 100 and not (
-                _NOT_ADDITIVE.search(words)):  # fmt: skip
+        if whole_hundreds(group_key(i, c)) and not _NOT_ADDITIVE.search(words):
             return "count", None
         return "number", None
 
+    # each a property of a column's values: worked out once per column, not once per cell (a
+    # table of 4,000 rows took 20 s, growing with rows squared)
+    @cache
+    def whole_hundreds(k: tuple) -> bool:  # type: ignore[type-arg]
+        vals = col_vals[k]
+        return bool(vals) and all(v >= 0 and float(v).is_integer() for v in vals) and max(vals) >= 100
+
+    @cache
     def rounded_to(k: tuple) -> int:  # type: ignore[type-arg]
         if k in _rounded:
             return _rounded[k]
@@ -560,6 +606,7 @@ def tidy_table(table: Table, doc: Document | None = None,
                 return base
         return 1
 
+    @cache
     def finer(k: tuple) -> bool:  # type: ignore[type-arg]
         """Most of the column's counts are not whole hundreds: it prints to the unit (or to 5,
         10), so a '17000' in it is 17,000 to that unit, not a count rounded to the thousand."""
@@ -570,8 +617,11 @@ def tidy_table(table: Table, doc: Document | None = None,
 
     # dimensions
     dim_labels: dict[str, list[str]] = defaultdict(list)
+    dim_seen: dict[str, set[str]] = defaultdict(set)
     dim_axis: dict[str, str] = {}
     cells: list[TidyCell] = []
+    _quotes: dict[int, str] = {}
+    _measures: dict[int, str] = {}
     for i, c, v, d, cell in raw:
         row = rows[i]
         labels: list[tuple[str, str]] = []
@@ -596,7 +646,8 @@ def tidy_table(table: Table, doc: Document | None = None,
                 labels.append((dname, lab))
                 dim_axis.setdefault(dname, "column")
         for dname, lab in labels:
-            if lab not in dim_labels[dname]:
+            if lab not in dim_seen[dname]:  # a set beside the list: the list's `in` was quadratic in rows
+                dim_seen[dname].add(lab)
                 dim_labels[dname].append(lab)
         unit, per = ("percent", 100.0) if "%" in cell.stripped else (
             ("GBP", None) if "£" in cell.stripped else column_unit(i, c))  # fmt: skip
@@ -612,11 +663,14 @@ def tidy_table(table: Table, doc: Document | None = None,
             iv = rounding_interval(v, step)
         own = rounding_interval(v, 10.0 ** (-d)) if d < decimals else iv
         loose = Interval(min(iv.lo, own.lo), max(iv.hi, own.hi))
-        loc = Location(doc.path if doc else "", row.lineno, row.line.strip(), figure=cell.stripped)
-        if doc is not None:
-            loc = doc.place(loc, c)
+        if i not in _quotes:  # a row's quote once, not per cell
+            _quotes.clear()
+            _quotes[i] = row.line.strip()
+        loc = Location(doc.path if doc else "", row.lineno, _quotes[i], figure=cell.stripped)
+        if c not in _measures:
+            _measures[c] = " / ".join(x for x in hp if x) or names[c]
         cells.append(TidyCell(v, cell.stripped, decimals, step, iv, unit, tuple(labels), None,
-                              " / ".join(x for x in hp if x) or names[c], loc, i, c, per, loose))  # fmt: skip
+                              _measures[c], loc, i, c, per, loose, doc))  # fmt: skip
 
     dims = []
     for dname, labs in dim_labels.items():

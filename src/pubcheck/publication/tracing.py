@@ -156,6 +156,8 @@ def traced_findings(pages: list[Page], vocab: Vocabulary) -> Iterator[Finding]:
             continue
         for para in page.passages.paragraphs:
             for s in para.sentences:
+                if s.dense:  # a table flattened into text: its figures are not read as prose
+                    continue
                 for f, o in zip(s.figures, s.offsets, strict=True):
                     yield from _figure(page, s, f, o, vocab)
 

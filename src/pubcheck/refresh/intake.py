@@ -650,6 +650,8 @@ def intake_file(path: Path, stem: str | None = None, *, limit_rows: int = 100_00
         suffix = path.suffix.lower()
         if suffix == ".csv":
             issues = _intake_csv(path, expected, limit_rows, result)
+        elif suffix in (".xlsx", ".ods") and (limit := _over_budget(path, suffix)) is not None:
+            issues = [limit]
         elif suffix == ".xlsx":
             issues = _intake_xlsx(path, expected, limit_rows, result)
         elif suffix == ".ods":
@@ -683,17 +685,50 @@ def intake_file(path: Path, stem: str | None = None, *, limit_rows: int = 100_00
     return result
 
 
+def _over_budget(path: Path, suffix: str) -> _Issue | None:
+    """An XLSX or ODS file over the reading budgets (pubcheck.limits), checked from its ZIP
+    directory and sheet extents before openpyxl or python-calamine open it (python-calamine
+    aborts the whole process on a sheet reaching the last row and column)."""
+    from pubcheck.documents.sheets import check_workbook
+    from pubcheck.limits import DEFAULT, InputLimit
+
+    try:
+        size = path.stat().st_size
+        if size > DEFAULT.bytes:
+            raise InputLimit("bytes", DEFAULT.bytes, f"{size:,} bytes")
+        check_workbook(path.read_bytes(), suffix, DEFAULT)
+    except InputLimit as exc:
+        return _Issue("input-limit", f"input-limit: {exc}; not read further", 1, exc.where,
+                      expected=f"{exc.limit} <= {exc.value}", found=exc.found)  # fmt: skip
+    except Exception:  # noqa: BLE001 - not a ZIP: the readers below report it
+        return None
+    return None
+
+
 def intake_folder(directory: Path, *, limit_rows: int = 100_000) -> list[IntakeResult]:
     """Intake every CSV/XLSX/ODS/Parquet file in `directory` (not recursive), matching a
-    file's stem to a contract when it is one."""
+    file's stem to a contract when it is one. A link out of the folder is not followed and
+    anything but a regular file (a FIFO) is not read: each is an intake error."""
+    from pubcheck.extracts.package import unsafe_files
+
     try:
         from schemas.extracts import CONTRACTS
 
         stems = set(CONTRACTS)
     except Exception:  # noqa: BLE001
         stems = set()
-    files = sorted(p for p in Path(directory).iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
-    return [intake_file(p, p.stem if p.stem in stems else None, limit_rows=limit_rows) for p in files]
+    entries = sorted(p for p in Path(directory).iterdir() if p.suffix.lower() in SUFFIXES)
+    unsafe = dict(unsafe_files(Path(directory), [p.name for p in entries]))
+    out = []
+    for p in entries:
+        if p in unsafe:
+            r = IntakeResult(path=p, stem=p.stem if p.stem in stems else None)
+            r.findings.append(Finding(CHECK, "error", f"{p}: {unsafe[p]}; it was not read", "a regular file inside "
+                                      "the folder", unsafe[p].split(",")[0], (Location(str(p), 1, ""),)))  # fmt: skip
+            out.append(r)
+        elif p.is_file():
+            out.append(intake_file(p, p.stem if p.stem in stems else None, limit_rows=limit_rows))
+    return out
 
 
 __all__ = ["CHECK", "IntakeResult", "intake_file", "intake_folder"]

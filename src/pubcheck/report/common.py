@@ -22,3 +22,17 @@ def _quote(q: str, width: int = 110, figure: str | None = None) -> str:
     start = max(0, min(at - width // 3, len(q) - width))
     cut = q[start : start + width]
     return ("…" if start > 0 else "") + cut + ("…" if start + width < len(q) else "")
+
+
+def strict_json(value):  # type: ignore[no-untyped-def]
+    """`value` with every non-finite float (inf, nan) as null: strict JSON parsers reject
+    `Infinity`, which json.dumps writes by default."""
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict_json(v) for v in value]
+    return value

@@ -25,7 +25,10 @@ def figures_dict(figures: list[Figure]) -> dict[str, Any]:
 
 def render_figures(figures: list[Figure], fmt: str, console: Console) -> None:
     if fmt == "json":
-        console.file.write(json.dumps(figures_dict(figures), indent=2, ensure_ascii=False) + "\n")
+        from pubcheck.report.common import strict_json
+
+        console.file.write(json.dumps(strict_json(figures_dict(figures)), indent=2, ensure_ascii=False,
+                                      allow_nan=False) + "\n")  # fmt: skip
         return
     if fmt == "csv":
         buf = io.StringIO()
@@ -46,6 +49,6 @@ def render_figures(figures: list[Figure], fmt: str, console: Console) -> None:
     t.add_column("linked to", overflow="fold", ratio=1)
     for f in figures:
         linked = f.key.describe() if f.key.indicator else ""
-        t.add_row(f"{f.location.label()}", escape(f.text), f"{f.value:g}", f.unit,
+        t.add_row(escape(f.location.label()), escape(f.text), f"{f.value:g}", f.unit,
                   f"{f.precision:g}", f.qualifier or "", escape(linked))  # fmt: skip
     console.print(t)

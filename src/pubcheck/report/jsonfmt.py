@@ -12,4 +12,6 @@ if TYPE_CHECKING:
 
 
 def render_json(report: Report, console: Console) -> None:
-    console.file.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    from pubcheck.report.common import strict_json
+
+    console.file.write(json.dumps(strict_json(report.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n")

@@ -96,20 +96,49 @@ class SparkEngine:
                     (Path(tmp) / name).write_bytes(data)
             return read(Path(tmp))
 
-    def read_scales(self, directory: str | Path) -> dict[str, float]:
-        """recompute.read_scales for a local folder or a URI."""
-        from pubcheck.extracts.recompute import read_scales
-
-        return self.local_copy(directory, ["datapackage.json"], read_scales)
-
     def aggregate(self, frames: dict[str, Any], scales: dict[str, float]) -> Any:
         from pubcheck.extracts.spark.recompute import aggregate
 
         return aggregate(frames, scales)
 
     # ---- `pubcheck validate` on Spark
-    def run_extracts(self, directory: str | Path, corpus: Any, progress: Any = None) -> tuple[
-            list[Finding], list[ExtractSummary], list[Any]]:  # fmt: skip
+    def discover(self, directory: str | Path, *, allow_remote: bool = False) -> tuple[list[Finding], dict[str, Any],
+                                                                                        Any]:  # fmt: skip
+        """validate.discover for the Spark engine: a local folder as the polars engine sees it
+        (its datapackage.json, unsafe files, resources), plus folders of Parquet part files; at
+        a URI, the extracts Spark finds there and the datapackage.json fetched from it."""
+        import dataclasses
+
+        from pubcheck.extracts.package import read_package
+        from pubcheck.extracts.spark.read import Uri, location
+        from pubcheck.extracts.validate import discover
+
+        where = location(directory)
+        if not isinstance(where, Uri):
+            return discover(where, allow_remote=allow_remote, find=self.find_extracts, parquet_folders=True)
+        holder: dict[str, Any] = {}
+
+        def read(tmp: Path) -> Any:
+            holder["tmp"] = str(tmp / "datapackage.json")
+            return read_package(tmp, allow_remote=allow_remote)
+
+        package = self.local_copy(where, ["datapackage.json"], read)
+        uri = where.child("datapackage.json")
+        findings = [dataclasses.replace(f, message=f.message.replace(holder["tmp"], uri),
+                                        locations=tuple(dataclasses.replace(loc, document=uri) for loc in f.locations))
+                    for f in package.findings]  # fmt: skip
+        found = self.find_extracts(where)
+        if not found:
+            findings.append(Finding(
+                check="extract-missing", severity="error",
+                message=f"{directory} holds no extract pubcheck knows (expected files like pupils.parquet "
+                        "or reoffending.csv; see schemas/extracts.py)",
+                expected="at least one extract", found="none", locations=(),
+            ))  # fmt: skip
+        return findings, found, package
+
+    def run_extracts(self, directory: str | Path, corpus: Any, progress: Any = None, *,
+                     allow_remote: bool = False) -> tuple[list[Finding], list[ExtractSummary], list[Any]]:  # fmt: skip
         """Validate every extract in `directory` (a local folder or a URI) and recompute the
         published figures of `corpus`: the same findings as the polars engine's run_extracts."""
         from pubcheck.extracts.contracts import contract_runs
@@ -120,16 +149,8 @@ class SparkEngine:
             progress("starting Spark")
         if not self.is_directory(directory):
             raise InputError(f"{directory}: no such directory of extracts")
-        found = self.find_extracts(directory)
-        findings: list[Finding] = []
+        findings, found, package = self.discover(directory, allow_remote=allow_remote)
         summaries: list[ExtractSummary] = []
-        if not found:
-            findings.append(Finding(
-                check="extract-missing", severity="error",
-                message=f"{directory} holds no extract pubcheck knows (expected files like pupils.parquet "
-                        "or reoffending.csv; see schemas/extracts.py)",
-                expected="at least one extract", found="none", locations=(),
-            ))  # fmt: skip
         frames: dict[str, Any] = {}
         for stem, path in sorted(found.items()):
             if progress:
@@ -146,7 +167,8 @@ class SparkEngine:
                     frames[stem] = df
         if progress:
             progress("recomputing published figures on Spark")
-        agg = self.aggregate(frames, self.read_scales(directory))
+        agg = self.aggregate(frames, package.scales)
+        agg.scales_known = package.scales_known
         agg.files = {stem: str(p) for stem, p in found.items()}
         rec_findings, comparisons = compare(corpus, agg)
         findings += rec_findings

@@ -126,6 +126,8 @@ def _by_text_keys(corpus: Corpus, vocab: Vocabulary) -> Iterator[Finding]:
         universe = frozenset(re.findall(r"[a-z]+", publication_measure(doc.lines).lower()))
         for para in passages.paragraphs:
             for s in para.sentences:
+                if s.dense:
+                    continue
                 for f, o in zip(s.figures, s.offsets, strict=True):
                     if f.key.indicator or f.kind != "number" or f.controlled:
                         continue

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from itertools import combinations
 from statistics import median
 
@@ -114,12 +115,20 @@ def _systematic(fail: Rest, fails: list[Rest], rows: list[Rest]) -> bool:
     """The failing row shares a label with at least one other row, and the relation fails in
     every row with that label (a whole category or period): a definition that differs there,
     not a misprint."""
+    return bool(set(fail) & _systematic_items(tuple(fails), tuple(rows)))
+
+
+@lru_cache(maxsize=64)
+def _systematic_items(fails: tuple[Rest, ...], rows: tuple[Rest, ...]) -> frozenset:  # type: ignore[type-arg]
+    """The labels every row of which fails (at least two rows): read once per relation, not once
+    per failing row (that was quadratic in a table's rows)."""
     failing = set(fails)
-    for item in fail:
-        with_it = [r for r in rows if item in r]
-        if len(with_it) >= 2 and all(r in failing for r in with_it):
-            return True
-    return False
+    seen: dict = {}  # type: ignore[type-arg]
+    for r in rows:
+        for item in r:
+            n, bad = seen.get(item, (0, 0))
+            seen[item] = (n + 1, bad + (r in failing))
+    return frozenset(item for item, (n, bad) in seen.items() if n >= 2 and bad == n)
 
 
 # --------------------------------------------------------------------------- shares
@@ -137,9 +146,10 @@ def share_findings(tables: Iterable[TidyTable], roles: Mapping | TableRoles | No
 
 def _shares_along(t: TidyTable, d: Dimension, declared: bool) -> Iterator[Finding]:
     groups: list[tuple[Rest, dict[str, TidyCell]]] = []
+    part = {lab: lab != d.total and not is_total(lab) and not SUBTOTAL.search(lab) for lab in d.labels}  # once a label
     for rest, cells in t.groups(d.name):
-        shares = {lab: c for lab, c in cells.items() if c.unit == "percent" and 0 <= c.value <= 100
-                  and lab != d.total and not is_total(lab) and not SUBTOTAL.search(lab)}  # fmt: skip
+        shares = {lab: c for lab, c in cells.items() if part.get(lab, False) and c.unit == "percent"
+                  and 0 <= c.value <= 100}  # fmt: skip
         if len(shares) >= 2:
             groups.append((rest, shares))
     if not groups:
@@ -149,7 +159,11 @@ def _shares_along(t: TidyTable, d: Dimension, declared: bool) -> Iterator[Findin
     # printed in one form ('Success (%)', 'Relapse (%)', ... beside a 'completed_rate'). Not
     # any run: so many runs would sum to about 100 somewhere by chance.
     candidates = [order]
-    form = {lab: _form(next(g[lab] for _r, g in groups if lab in g).measure) for lab in order}
+    measures = {}
+    for _r, g in groups:
+        for lab, c in g.items():
+            measures.setdefault(lab, c.measure)
+    form = {lab: _form(measures[lab]) for lab in order}
     start = 0
     for k in range(1, len(order) + 1):
         if k == len(order) or form[order[k]] != form[order[start]]:
@@ -178,8 +192,10 @@ def _form(measure: str) -> str:
 
 def _share_failures(t: TidyTable, d: Dimension, results: list, holding: list[Rest],  # type: ignore[type-arg]
                     declared: bool) -> Iterator[Finding]:  # fmt: skip
-    fails = [rest for rest, _p, s in results if not _holds(s, Interval(100.0, 100.0))]
-    held = [(p, sm) for rest, p, sm in results if rest in holding]
+    fails_list = [rest for rest, _p, s in results if not _holds(s, Interval(100.0, 100.0))]
+    fails = set(fails_list)
+    holding_set = set(holding)
+    held = [(p, sm) for rest, p, sm in results if rest in holding_set]
     # the parts move from row to row while their sum stays at 100: shares of one whole, not
     # separate rates that happen to add to about 100 (only then can a row prove an error)
     moves = declared or bool(held) and max(
@@ -189,7 +205,7 @@ def _share_failures(t: TidyTable, d: Dimension, results: list, holding: list[Res
         if rest not in fails:
             continue
         miss = max(s.lo - 100.0, 100.0 - s.hi)
-        systematic = _systematic(rest, fails, [x[0] for x in results])
+        systematic = _systematic(rest, fails_list, [x[0] for x in results])
         severity = "error" if miss > FAR and moves and not systematic else "warning"
         cells = list(parts.values())
         total = sum(c.value for c in cells)
@@ -602,6 +618,7 @@ def _outliers_along(t: TidyTable, d: Dimension) -> Iterator[tuple[Finding, froze
 def _identity(t: TidyTable, groups: list, z: str, parts: tuple[str, ...]  # type: ignore[type-arg]
               ) -> Iterator[tuple[Finding, frozenset]]:  # type: ignore[type-arg]  # fmt: skip
     obs = []
+    failed = 0
     for rest, cells in groups:
         c = cells.get(z)
         ps = [cells.get(x) for x in parts]
@@ -609,8 +626,12 @@ def _identity(t: TidyTable, groups: list, z: str, parts: tuple[str, ...]  # type
             continue
         pc = [p for p in ps if p is not None]
         if any(p.unit != c.unit for p in pc):
-            continue
-        obs.append((rest, pc, c, _holds(_sum(pc), c.bounds)))
+            return  # units are a column's: parts of another unit do not add up in any row
+        ok = _holds(_sum(pc), c.bounds)
+        failed += not ok
+        if failed > 2:
+            return  # fails in more than two rows: not an identity with an outlier (stop reading)
+        obs.append((rest, pc, c, ok))
     if len(obs) < 5:
         return
     good = [o for o in obs if o[3]]
