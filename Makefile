@@ -1,4 +1,4 @@
-.PHONY: setup check test lint figures manifest validate fixtures bench
+.PHONY: setup check test lint figures manifest validate fixtures bench bench-spark
 setup:
 	./scripts/setup
 check: setup
@@ -21,3 +21,5 @@ bench:
 	.venv/bin/python scripts/bench_start.py
 	.venv/bin/python scripts/bench_validate.py
 	.venv/bin/python scripts/bench_contracts.py
+bench-spark:
+	.venv/bin/python scripts/bench_spark.py --output data/bench-spark.json

@@ -90,3 +90,59 @@ def browser() -> Browser:
     if os.environ.get("CI"):
         pytest.fail(f"CI must run the browser checks: {message}", pytrace=False)
     pytest.skip(message)
+
+
+# ------------------------------------------------------------------------------------- Spark
+
+SPARK_STARTED: dict[str, float] = {}
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One local Spark session for the whole test run, started by the first test that asks
+    (tests that do not ask never pay for it). Without Java or pyspark the Spark tests are
+    skipped here and fail under CI (CI must run them: .ci/run installs Java when missing)."""
+    import os
+    import shutil
+    import time
+    import warnings
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("the Spark tests need pyspark (the spark extra; ./scripts/setup installs it)")
+        pytest.skip("pyspark is not installed (the spark extra)")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        if os.environ.get("CI"):
+            pytest.fail("the Spark tests need Java 17 (apt-get install openjdk-17-jre-headless)")
+        pytest.skip("no Java: the Spark tests need Java 17")
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+    from pubcheck.extracts.spark.session import spark_session
+
+    tmp = tmp_path_factory.mktemp("spark")
+    t0 = time.perf_counter()
+    session = spark_session("local[2]", {
+        "spark.sql.shuffle.partitions": "2",
+        "spark.local.dir": str(tmp / "local"),
+        "spark.sql.warehouse.dir": str(tmp / "warehouse"),
+        "spark.driver.memory": "1g",
+        # a fast start for short tests; never outside tests (C1 only makes large runs 4x slower)
+        "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+    })  # fmt: skip
+    SPARK_STARTED["seconds"] = time.perf_counter() - t0
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def spark_engine(spark):  # type: ignore[no-untyped-def]
+    """The Spark engine on the test run's session."""
+    from pubcheck.extracts.spark.engine import SparkEngine
+
+    return SparkEngine(spark=spark)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if SPARK_STARTED:
+        terminalreporter.write_line(f"spark: one local session for the run, started in {SPARK_STARTED['seconds']:.1f}s")

@@ -547,3 +547,20 @@ def test_frequent_failures_take_their_own_query_and_are_recounted(tmp_path: Path
     assert result.counts["disposal-fits-age-group"] == 4  # rows 2, 4, 6, 8; not row 10 (null group)
     f = result.by_rule["disposal-fits-age-group"]
     assert f.locations[0].line == 2 and f.found == "index_disposal=caution, cohort_group=youth (row 2)"
+
+
+def test_a_window_rule_is_sampled_on_the_whole_frame(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule with a window (`x.mean().over(g)`) is judged on the whole frame when its failing
+    rows are fetched too, not on the failing rows alone (which would find none of them)."""
+    real = execute.compile_contract
+    below = pl.col("age_at_index") <= pl.col("age_at_index").mean().over("cohort_group")
+
+    def with_window(stem: str) -> list[CompiledRule]:
+        return [*real(stem), CompiledRule("below-group-mean", None, "below-group-mean", below,
+                                          columns=("age_at_index", "cohort_group"))]  # fmt: skip
+
+    monkeypatch.setattr(execute, "compile_contract", with_window)
+    result = validate_extract(write(VALID["reoffending"], tmp_path, "reoffending", "csv"), "reoffending")
+    key, f = only(result)
+    assert key == "below-group-mean" and result.counts[key] == 2
+    assert f.locations[0].line == 2 and f.found.endswith("(line 2); age_at_index=52, cohort_group=adult (line 4)")

@@ -1,5 +1,5 @@
 """`python -m pubcheck.cli`: the same as the `pubcheck` command."""
 
-from pubcheck.cli.commands import main
+from pubcheck.cli.commands import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -98,13 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=raw, epilog=_epilog(
                            "  pubcheck validate                              # bundled extracts and publications\n"
                            "  pubcheck validate extracts/2025-q1/ --published drafts/ --format html -o qa.html\n"
-                           "  pubcheck validate extracts/ --format junit -o validate.xml"))  # fmt: skip
-    v.add_argument("extracts", nargs="?", type=Path, metavar="EXTRACTS_DIR",
-                   help="folder of extracts (<stem>.parquet or <stem>.csv)")
+                           "  pubcheck validate extracts/ --format junit -o validate.xml\n"
+                           "  pubcheck validate s3a://bucket/extracts/ --engine spark"))  # fmt: skip
+    v.add_argument("extracts", nargs="?", metavar="EXTRACTS_DIR",
+                   help="folder of extracts (<stem>.parquet or <stem>.csv); with --engine spark also a URI "
+                        "Spark reads (s3a://, abfss://, hdfs://, file://)")  # fmt: skip
     v.add_argument("--published", type=Path, metavar="DIR",
                    help="publications to compare with (default: the bundled published/)")
     v.add_argument("--config", type=Path, metavar="FILE",
                    help="configuration to use (default: the publications' pubcheck.toml if present)")
+    _engine_options(v)
     _report_options(v)
     _reading_options(v)
     v.add_argument("--allow-remote", action="store_true",
@@ -159,10 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
                            "  pubcheck refresh --previous accepted/ --current new/\n"
                            "  pubcheck refresh --previous accepted/ --current new/ --format html -o gate.html \\\n"
                            "      --data-docs gate-docs/          # the report links the GX Data Docs\n"
-                           "  pubcheck refresh --previous accepted/ --current new/ --format junit -o gate.xml",
+                           "  pubcheck refresh --previous accepted/ --current new/ --format junit -o gate.xml\n"
+                           "  pubcheck refresh --previous s3a://b/2026-10/ --current s3a://b/2026-11/ --engine spark",
                        ))  # fmt: skip
-    r.add_argument("--previous", type=Path, required=True, metavar="DIR", help="the previous accepted extracts")
-    r.add_argument("--current", type=Path, required=True, metavar="DIR", help="the new extracts")
+    r.add_argument("--previous", required=True, metavar="DIR",
+                   help="the previous accepted extracts (with --engine spark also a URI)")
+    r.add_argument("--current", required=True, metavar="DIR", help="the new extracts (with --engine spark also a URI)")
     r.add_argument("--data-docs", type=Path, metavar="DIR", help="write GX Data Docs (HTML) into DIR")
     r.add_argument("--state-dir", type=Path, default=Path(".gx-state"), metavar="DIR",
                    help="where GX keeps its project state (default: .gx-state)")  # fmt: skip
@@ -173,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "suite checks/gx/published-figures.json (units, ranges, complete series)")  # fmt: skip
     r.add_argument("--config", type=Path, metavar="FILE",
                    help="pubcheck.toml with [[suppress]] entries (default: --current/pubcheck.toml if present)")
+    _engine_options(r)
     _report_options(r)
 
     ru = sub.add_parser("rules", help="list every check id of check, validate, refresh and fetch",
@@ -183,6 +189,39 @@ def build_parser() -> argparse.ArgumentParser:
                             "exit codes:\n  0  listed\n  2  bad usage"))  # fmt: skip
     ru.add_argument("--format", choices=["console", "json"], default="console")
     return p
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    """The engine options validate and refresh share."""
+    p.add_argument("--engine", choices=["polars", "spark"], default="polars",
+                   help="run the extracts on polars (this machine, default) or on Apache Spark "
+                        "(pyspark and Java 17: the spark extra)")  # fmt: skip
+    p.add_argument("--spark-master", metavar="URL",
+                   help="Spark master for --engine spark (default: the one spark-submit or the platform "
+                        "set, else local[*])")  # fmt: skip
+    p.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                   help="a Spark setting for --engine spark (repeatable), e.g. "
+                        "spark.hadoop.fs.s3a.endpoint=https://...")  # fmt: skip
+
+
+def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The engine --engine names (None: polars), with --spark-master and --spark-conf."""
+    from pubcheck.model import InputError
+
+    if args.engine != "spark":
+        if args.spark_master or args.spark_conf:
+            raise InputError("--spark-master and --spark-conf need --engine spark")
+        return None
+    from pubcheck.extracts.spark.engine import SparkEngine
+    from pubcheck.extracts.spark.session import parse_conf
+
+    return SparkEngine(args.spark_master, parse_conf(args.spark_conf))
+
+
+def _is_uri(text: str) -> bool:
+    import re
+
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text))
 
 
 def _report_options(p: argparse.ArgumentParser, *, gate: bool = True) -> None:
@@ -225,6 +264,29 @@ def _limits(args: argparse.Namespace, target: Path | None):  # type: ignore[no-u
         raise InputError("--workers must be 0 or more")
     base = load_config(target, getattr(args, "config", None)).limits if target is not None else DEFAULT
     return from_pairs(getattr(args, "limit", []) or [], base)
+
+
+_PYSPARK_PANDAS_WARNING = "PySpark does not yet fully support pandas"
+
+
+def run(argv: list[str] | None = None) -> int:
+    """The `pubcheck` program: main() in a process that loads pyspark only for --engine spark.
+
+    When pyspark is installed (the spark extra), `import pandera` probes `pyspark.pandas` and
+    GX imports `pyspark.sql.connect`: every command would load Spark's Python side and, under
+    pandas 3, print pyspark's FutureWarning. Without --engine spark, pyspark is marked absent
+    for this process (both libraries then carry on as without it); with it, the warning is
+    silenced (pubcheck never uses pyspark.pandas)."""
+    import warnings
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    spark = any(a == "--engine=spark" or (a == "--engine" and nxt == "spark")
+                for a, nxt in zip(args, [*args[1:], ""], strict=True))  # fmt: skip
+    if spark:
+        warnings.filterwarnings("ignore", message=_PYSPARK_PANDAS_WARNING, category=FutureWarning)
+    else:
+        sys.modules.setdefault("pyspark", None)  # type: ignore[arg-type]
+    return main(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,9 +367,16 @@ def _validate(args: argparse.Namespace) -> int:
     target = args.published or _default_published()
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
-    extracts = args.extracts or _shown(bundled_extracts())
+    engine = _engine(args)
+    if args.extracts and _is_uri(args.extracts):
+        if engine is None:
+            raise InputError(f"{args.extracts}: a URI needs --engine spark (the polars engine reads local folders)")
+        extracts = args.extracts
+    else:
+        extracts = Path(args.extracts) if args.extracts else _shown(bundled_extracts())
     return _run_and_render(args, target, extracts=extracts, publication_rules=False, config=args.config,
-                           limits=_limits(args, target), workers=args.workers, allow_remote=args.allow_remote)
+                           limits=_limits(args, target), workers=args.workers, allow_remote=args.allow_remote,
+                           engine=engine)  # fmt: skip
 
 
 def _run_and_render(args: argparse.Namespace, target: Path, **kw) -> int:  # type: ignore[no-untyped-def]
@@ -410,15 +479,23 @@ def _refresh(args: argparse.Namespace) -> int:
     from pubcheck.refresh import run_refresh
 
     err = Console(stderr=True)
+    engine = _engine(args)
+    previous, current = args.previous, args.current
+    for label, where in (("--previous", previous), ("--current", current)):
+        if _is_uri(where) and engine is None:
+            from pubcheck.model import InputError
+
+            raise InputError(f"{label} {where}: a URI needs --engine spark (the polars engine reads local folders)")
+    previous, current = (w if _is_uri(w) else Path(w) for w in (previous, current))
     _check_baseline_args(args)
-    cfg = load_config(args.current, args.config) if Path(args.current).is_dir() else None
-    kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites}
+    cfg = load_config(current, args.config) if isinstance(current, Path) and current.is_dir() else None
+    kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites, "engine": engine}
     if not args.no_progress and err.is_terminal:
         with err.status("pubcheck refresh") as status:
-            report = run_refresh(args.previous, args.current, **kw,
+            report = run_refresh(previous, current, **kw,
                                  progress=lambda msg: status.update(Text(f"pubcheck refresh: {msg}")))
     else:
-        report = run_refresh(args.previous, args.current, **kw)
+        report = run_refresh(previous, current, **kw)
     if args.published is not None:
         from pubcheck.model import InputError
         from pubcheck.paths import checks_path

@@ -24,22 +24,23 @@ from pubcheck.report import DocumentSummary, Report
 def check(target: Path, *, select: set[str] | None = None, ignore: set[str] | None = None,
           progress=None, extracts: Path | None = None, publication_rules: bool = True,
           config: Path | None = None, limits: Limits | None = None, workers: int | None = None,
-          allow_remote: bool = False) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
+          allow_remote: bool = False, engine=None) -> Report:  # type: ignore[no-untyped-def]  # fmt: skip
     """Run every registered rule over the publications in `target` (a folder or a file);
     with `extracts`, also validate the extracts there and recompute every published figure
     from them (`publication_rules=False` runs only that: `pubcheck validate`). The folder's
     pubcheck.toml (or `config`) adds its team's registry, groups, roles, bands and budgets.
     Documents are read in worker processes within `limits` (default: the configuration's
-    [limits]; workers=0: in this process)."""
+    [limits]; workers=0: in this process). `engine`: the engine the extracts stage runs on (None:
+    polars; the Spark engine for --engine spark)."""
     cfg = load_config(target, config)
     with using_quantifiers(cfg.quantifiers):
         return _check(target, cfg, select, ignore, progress, extracts, publication_rules,
-                      limits or cfg.limits, workers, allow_remote)
+                      limits or cfg.limits, workers, allow_remote, engine)
 
 
 def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] | None, progress,  # type: ignore[no-untyped-def]
            extracts: Path | None, publication_rules: bool, limits: Limits, workers: int | None,
-           allow_remote: bool) -> Report:  # fmt: skip
+           allow_remote: bool, engine=None) -> Report:  # fmt: skip
     linking = load_rules(cfg.linking_files())
     loaded = read_all(target, display_root=Path.cwd(), limits=limits, workers=workers, progress=progress,
                       rules=linking)  # fmt: skip
@@ -68,7 +69,8 @@ def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] 
     if extracts is not None:
         from pubcheck.extracts.validate import run_extracts
 
-        more, summaries, comparisons = run_extracts(extracts, corpus, progress, allow_remote=allow_remote)
+        more, summaries, comparisons = run_extracts(extracts, corpus, progress, allow_remote=allow_remote,
+                                                    engine=engine)  # fmt: skip
         findings = dedupe(findings + filter_findings(more, select, ignore))
         runs += [r for s in summaries for r in s.runs]
         runs += [CheckRun("extract-recompute", stage="recompute",

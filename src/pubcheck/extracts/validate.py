@@ -34,50 +34,23 @@ def bundled_extracts() -> Path:
     return root / "fixtures" / "extracts"
 
 
-def run_extracts(directory: Path, corpus, progress=None, *, allow_remote: bool = False):  # type: ignore[no-untyped-def]
+def run_extracts(directory: Path, corpus, progress=None, *, allow_remote: bool = False,  # type: ignore[no-untyped-def]
+                 engine=None):
     """Validate every extract in `directory`, recompute the published figures of `corpus`.
-    Returns (findings, extract summaries, comparisons)."""
+    Returns (findings, extract summaries, comparisons). `engine`: another engine to run this
+    stage on (pubcheck.extracts.spark.engine.SparkEngine, whose `directory` may be a URI);
+    None: polars, here."""
+    if engine is not None:
+        return engine.run_extracts(directory, corpus, progress, allow_remote=allow_remote)
     import polars as pl
 
-    from pubcheck.extracts.contracts import contract_runs, find_extracts, load_extract, validate_extract
-    from pubcheck.extracts.package import read_package, unsafe_files
+    from pubcheck.extracts.contracts import contract_runs, load_extract, validate_extract
     from pubcheck.extracts.recompute import aggregate, compare
-    from pubcheck.model import Location
-    from schemas.extracts import CONTRACTS
 
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory of extracts")
-    package = read_package(directory, allow_remote=allow_remote)
-    findings: list[Finding] = list(package.findings)
-    unsafe = unsafe_files(directory, [f"{stem}{suffix}" for stem in CONTRACTS for suffix in (".parquet", ".csv")])
-    for p, why in unsafe:
-        findings.append(Finding(
-            check="extract-unreadable", severity="error", message=f"{p}: {why}; it was not read.",
-            expected="a regular file inside the folder", found=why.split(",")[0], locations=(Location(str(p), 0, ""),),
-        ))  # fmt: skip
-    bad = {p for p, _ in unsafe}
-    found = {stem: p for stem, p in find_extracts(directory).items() if p not in bad}
-    for name, p in package.resources.items():  # listed in the package, but not where validate looks
-        if name in CONTRACTS and name not in found and p.suffix.lower() in (".csv", ".parquet") and p not in bad:
-            if p.parent.resolve() == directory.resolve() and p.stem == name:
-                found[name] = p
+    findings, found, package = discover(directory, allow_remote=allow_remote)
     summaries: list[ExtractSummary] = []
-    for name in package.resources:
-        if name in CONTRACTS and name not in found:
-            findings.append(Finding(
-                check="extract-missing", severity="error",
-                message=f"{package.path}: resource {name!r} has a contract but no readable {name}.parquet or "
-                        f"{name}.csv in {directory}; it was not validated",
-                expected=f"{name}.parquet or {name}.csv", found="no such file",
-                locations=(Location(str(package.path), 0, name),),
-            ))  # fmt: skip
-    if not found:
-        findings.append(Finding(
-            check="extract-missing", severity="error",
-            message=f"{directory} holds no extract pubcheck knows (expected files like pupils.parquet "
-                    "or reoffending.csv; see schemas/extracts.py)",
-            expected="at least one extract", found="none", locations=(),
-        ))  # fmt: skip
     frames: dict[str, pl.LazyFrame] = {}
     for stem, path in sorted(found.items()):
         if progress:
@@ -103,3 +76,49 @@ def run_extracts(directory: Path, corpus, progress=None, *, allow_remote: bool =
 
     findings += recomputed_findings(agg, str(directory))
     return findings, summaries, comparisons
+
+
+def discover(directory: Path, *, allow_remote: bool = False, find=None,  # type: ignore[no-untyped-def]
+             parquet_folders: bool = False):
+    """The extracts to validate in a local `directory`: (findings, stem -> path, the package).
+    Its datapackage.json (read safely), files that are not safe to read, resources with a
+    contract but no file. `find`: how to list the extracts (default contracts.find_extracts);
+    `parquet_folders`: a `<stem>.parquet` folder of part files is an extract (the Spark engine's)."""
+    from pubcheck.extracts.contracts import find_extracts
+    from pubcheck.extracts.package import read_package, unsafe_files
+    from pubcheck.model import Location
+    from schemas.extracts import CONTRACTS
+
+    package = read_package(directory, allow_remote=allow_remote)
+    findings: list[Finding] = list(package.findings)
+    unsafe = unsafe_files(directory, [f"{stem}{suffix}" for stem in CONTRACTS for suffix in (".parquet", ".csv")])
+    if parquet_folders:
+        unsafe = [(p, why) for p, why in unsafe if not (p.suffix == ".parquet" and p.is_dir() and not p.is_symlink())]
+    for p, why in unsafe:
+        findings.append(Finding(
+            check="extract-unreadable", severity="error", message=f"{p}: {why}; it was not read.",
+            expected="a regular file inside the folder", found=why.split(",")[0], locations=(Location(str(p), 0, ""),),
+        ))  # fmt: skip
+    bad = {p for p, _ in unsafe}
+    found = {stem: p for stem, p in (find or find_extracts)(directory).items() if p not in bad}
+    for name, p in package.resources.items():  # listed in the package, but not where validate looks
+        if name in CONTRACTS and name not in found and p.suffix.lower() in (".csv", ".parquet") and p not in bad:
+            if p.parent.resolve() == directory.resolve() and p.stem == name:
+                found[name] = p
+    for name in package.resources:
+        if name in CONTRACTS and name not in found:
+            findings.append(Finding(
+                check="extract-missing", severity="error",
+                message=f"{package.path}: resource {name!r} has a contract but no readable {name}.parquet or "
+                        f"{name}.csv in {directory}; it was not validated",
+                expected=f"{name}.parquet or {name}.csv", found="no such file",
+                locations=(Location(str(package.path), 0, name),),
+            ))  # fmt: skip
+    if not found:
+        findings.append(Finding(
+            check="extract-missing", severity="error",
+            message=f"{directory} holds no extract pubcheck knows (expected files like pupils.parquet "
+                    "or reoffending.csv; see schemas/extracts.py)",
+            expected="at least one extract", found="none", locations=(),
+        ))  # fmt: skip
+    return findings, found, package

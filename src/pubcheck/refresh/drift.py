@@ -86,6 +86,57 @@ def _sample(df: pl.DataFrame, mask: pl.Expr, n: int = SAMPLE) -> str:
     return " | ".join(", ".join(f"{k}={v}" for k, v in r.items()) for r in rows)
 
 
+class PolarsView:
+    """What the refresh rules ask of an extract, answered by polars on a frame in memory. The
+    Spark engine answers the same questions with Spark (pubcheck.refresh.spark.SparkView), so
+    the rules below are written once for both."""
+
+    def __init__(self, df: pl.DataFrame):
+        self.df = df
+
+    @property
+    def height(self) -> int:
+        return self.df.height
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return dict(self.df.schema)
+
+    def n_unique(self, col: str) -> int:
+        """Distinct values, null counting as one."""
+        return self.df.get_column(col).n_unique()
+
+    def distinct(self, col: str) -> set[Any]:
+        """Distinct non-null values."""
+        return set(self.df.get_column(col).drop_nulls().unique().to_list())
+
+    def count_eq(self, col: str, value: Any) -> int:
+        return self.df.filter(pl.col(col) == value).height
+
+    def shares(self, col: str, name: str) -> pl.DataFrame:
+        """Each value's share of the rows (nulls too): columns `col` and `name`."""
+        return self.df.get_column(col).value_counts(normalize=True, name=name)
+
+    def counts(self, col: str, name: str) -> pl.DataFrame:
+        """Rows per value: columns `col` and `name`."""
+        return self.df.group_by(col).agg(pl.len().alias(name))
+
+    def sample(self, col: str, value: Any, *, as_text: bool = False) -> str:
+        """The first rows where `col` equals `value`, or is one of `value` (a list); `as_text`:
+        compared as text."""
+        c = pl.col(col).cast(pl.String) if as_text else pl.col(col)
+        return _sample(self.df, c.is_in(value) if isinstance(value, list) else c == value)
+
+    def aggregate(self, stem: str) -> Any:
+        from pubcheck.extracts.recompute import aggregate
+
+        return aggregate({stem: self.df.lazy()})
+
+
+def _view(frame: Any) -> Any:
+    return PolarsView(frame) if isinstance(frame, pl.DataFrame) else frame
+
+
 def _period_text(value: Any) -> str:
     return str(value)
 
@@ -111,10 +162,11 @@ def read_revisions(folder: Path) -> dict[str, set[str]]:
     return out
 
 
-def _code_columns(stem: str, prev: pl.DataFrame) -> dict[str, list[str] | None]:
+def _code_columns(stem: str, prev: Any) -> dict[str, list[str] | None]:
     """String code columns -> the contract's allowed values (None: not declared)."""
     from pubcheck.refresh.gx import _contract_columns
 
+    prev = _view(prev)
     contract, key = _contract_columns(stem)
     period = PERIOD_COLUMNS.get(stem)
     out: dict[str, list[str] | None] = {}
@@ -122,53 +174,55 @@ def _code_columns(stem: str, prev: pl.DataFrame) -> dict[str, list[str] | None]:
         if name == period or name in key or dtype != pl.String:
             continue
         allowed = contract.get(name, {}).get("allowed")
-        if allowed is not None or prev.get_column(name).n_unique() <= MAX_CODES:
+        if allowed is not None or prev.n_unique(name) <= MAX_CODES:
             out[name] = list(allowed) if allowed is not None else None
     return out
 
 
 def category_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
                    config: RefreshConfig) -> list[Finding]:  # fmt: skip
+    """`prev`, `cur`: polars frames, or views of extracts another engine holds (PolarsView's methods)."""
+    prev, cur = _view(prev), _view(cur)
     out: list[Finding] = []
     for col, allowed in _code_columns(stem, prev).items():
-        if col not in cur.columns:
+        if col not in cur.schema:
             continue
-        before = set(prev.get_column(col).drop_nulls().unique().to_list())
-        now = set(cur.get_column(col).drop_nulls().unique().to_list())
+        before = prev.distinct(col)
+        now = cur.distinct(col)
         gone, new = sorted(before - now), sorted(c for c in now - before if allowed is None or c not in allowed)
         if len(gone) == 1 and len(new) == 1:  # one code out, one in: a renamed code, one finding
             old_code, code = gone[0], new[0]
-            n = cur.filter(pl.col(col) == code).height
-            m = prev.filter(pl.col(col) == old_code).height
+            n = cur.count_eq(col, code)
+            m = prev.count_eq(col, old_code)
             why = "not allowed by the contract" if allowed is not None else "not in the previous extract"
             out.append(_finding(
                 "refresh-category", "error", path, col,
                 f"column {col}: code {old_code!r} is gone and a new code {code!r} ({why}) stands in "
                 f"{plural(n, 'row')} ({m:,} had {old_code!r} before): a renamed code?",
                 f"{old_code!r} (as in the previous extract)", f"{code!r} in {plural(n, 'row')}",
-                "current rows: " + _sample(cur, pl.col(col) == code)))  # fmt: skip
+                "current rows: " + cur.sample(col, code)))  # fmt: skip
             continue
         for code in sorted(before - now):
             out.append(_finding(
                 "refresh-category", "error", path, col,
                 f"column {col}: {code!r} is in the previous extract and absent now (a dropped category?)",
                 f"{code!r} present (as in the previous extract)", f"no row with {col} = {code!r}",
-                "previous rows: " + _sample(prev, pl.col(col) == code)))  # fmt: skip
+                "previous rows: " + prev.sample(col, code)))  # fmt: skip
         for code in sorted(now - before):
             if allowed is not None and code in allowed:
                 continue  # a permitted code appearing for the first time
             why = "not allowed by the contract" if allowed is not None else "not in the previous extract"
-            n = cur.filter(pl.col(col) == code).height
+            n = cur.count_eq(col, code)
             out.append(_finding(
                 "refresh-category", "error", path, col,
                 f"column {col}: new code {code!r} ({why}; {plural(n, 'row')}; a renamed code?)",
                 f"codes of the previous extract: {', '.join(map(str, sorted(before)))}",
                 f"{code!r} in {plural(n, 'row')}",
-                "current rows: " + _sample(cur, pl.col(col) == code)))  # fmt: skip
+                "current rows: " + cur.sample(col, code)))  # fmt: skip
         if prev.height < config.mix_min_rows or cur.height < config.mix_min_rows:
             continue
-        share_p = prev.get_column(col).value_counts(normalize=True, name="p")
-        share_c = cur.get_column(col).value_counts(normalize=True, name="c")
+        share_p = prev.shares(col, "p")
+        share_c = cur.shares(col, "c")
         both = share_p.join(share_c, on=col, how="inner")
         for row in both.iter_rows(named=True):
             moved = (row["c"] - row["p"]) * 100
@@ -178,16 +232,17 @@ def category_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
                     f"column {col}: the share of {row[col]!r} moved {moved:+.1f} points "
                     f"({row['p'] * 100:.1f}% -> {row['c'] * 100:.1f}%)",
                     f"share within {config.mix_points:g} points of {row['p'] * 100:.1f}%",
-                    f"{row['c'] * 100:.1f}%", "current rows: " + _sample(cur, pl.col(col) == row[col])))  # fmt: skip
+                    f"{row['c'] * 100:.1f}%", "current rows: " + cur.sample(col, row[col])))  # fmt: skip
     return out
 
 
 def period_rows_rule(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame,
                      config: RefreshConfig) -> list[Finding]:  # fmt: skip
     period = PERIOD_COLUMNS.get(stem)
-    if period is None or period not in prev.columns or period not in cur.columns:
+    prev, cur = _view(prev), _view(cur)
+    if period is None or period not in prev.schema or period not in cur.schema:
         return []
-    counts = prev.group_by(period).agg(p=pl.len()).join(cur.group_by(period).agg(c=pl.len()), on=period)
+    counts = prev.counts(period, "p").join(cur.counts(period, "c"), on=period)
     out = []
     for row in counts.sort(period).iter_rows(named=True):
         p, c = row["p"], row["c"]
@@ -198,22 +253,24 @@ def period_rows_rule(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFram
                 f"column {period}: period {_period_text(value)} has {c:,} rows, {p:,} in the previous extract "
                 f"(x{c / p:.2f}: a doubled or lost period?)",
                 f"{p:,} rows +- {config.period_change:.0%}", f"{c:,} rows",
-                "current rows: " + _sample(cur, pl.col(period) == value)))  # fmt: skip
+                "current rows: " + cur.sample(period, value)))  # fmt: skip
     return out
 
 
 def _key_figures(stem: str, df: pl.DataFrame) -> dict[tuple[str, str, str, str], float]:
     """(indicator, measure, unit, period) -> value, for every period of the extract."""
-    from pubcheck.extracts.recompute import aggregate, load_registry, recompute
+    from pubcheck.extracts.recompute import load_registry, recompute
+
+    df = _view(df)
 
     period = PERIOD_COLUMNS.get(stem)
     measures = KEY_MEASURES.get(stem)
-    if period is None or not measures or period not in df.columns:
+    if period is None or not measures or period not in df.schema:
         return {}
-    agg = aggregate({stem: df.lazy()})
+    agg = df.aggregate(stem)
     out: dict[tuple[str, str, str, str], float] = {}
     seen: set[tuple[str, str, str, float]] = set()
-    periods = sorted(_period_text(v) for v in df.get_column(period).drop_nulls().unique().to_list())
+    periods = sorted(_period_text(v) for v in df.distinct(period))
     for spec in load_registry().values():
         if spec.extract != stem:
             continue
@@ -247,6 +304,7 @@ def _rate_column(stem: str, measure: str) -> str | None:
 
 def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, config: RefreshConfig,
                   revisions: dict[str, set[str]]) -> list[Finding]:  # fmt: skip
+    prev, cur = _view(prev), _view(cur)
     period = PERIOD_COLUMNS.get(stem)
     if period is None:
         return []
@@ -279,15 +337,14 @@ def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, 
             said = "; ".join(f"{p}: {say_number(old, unit)} in the previous extract, {say_number(v, unit)} now "
                              f"({signed_change(old, v, unit)})" for p, old, v, _, _ in mine)  # fmt: skip
             note = " (listed as a revision)" if sev == "info" else " (not listed in revisions.txt / revisions.json)"
-            periods = [x[0] for x in mine]
-            mask = pl.col(period).cast(pl.String).is_in(periods)
+            revised = [x[0] for x in mine]  # (not `periods`: the rate shift below reads the newest of those)
             what = "period" if len(mine) == 1 else f"{len(mine)} past periods"
             out.append(_finding(
                 "refresh-revised-history", sev, path, _rate_column(stem, measure),
                 f"{_what(ind, measure, unit)}, {what} revised: {said}{note}",
                 "; ".join(f"{p}: {say_number(old, unit)} (within {tol_txt})" for p, old, *_ in mine),
                 "; ".join(f"{p}: {say_number(v, unit)}" for p, _, v, *_ in mine),
-                "current rows: " + _sample(cur, mask)))  # fmt: skip
+                "current rows: " + cur.sample(period, revised, as_text=True)))  # fmt: skip
     # rate shift: the newest period's rates vs the period before, in the current extract
     if len(periods) >= 2:
         last, before_last = periods[-1], periods[-2]
@@ -305,6 +362,6 @@ def history_rules(stem: str, path: Path, prev: pl.DataFrame, cur: pl.DataFrame, 
                 f"{signed_change(old, v, unit)} than {before_last} ({say_number(old, unit)})",
                 f"within {config.rate_warn_points:g} points (warning) / {config.rate_error_points:g} points (error)"
                 f" of {old:.1f}", f"{v:.1f} ({moved:+.1f} points)",
-                "current rows: " + _sample(cur, pl.col(period).cast(pl.String) == last)))  # fmt: skip
+                "current rows: " + cur.sample(period, last, as_text=True)))  # fmt: skip
     return out
 

@@ -152,15 +152,56 @@ def _load(path: Path, stem: str) -> tuple[pl.DataFrame | None, list[Finding]]:
                                           "a readable extract", type(exc).__name__)]  # fmt: skip
 
 
+class PolarsGate:
+    """How the gate reads and checks extracts on this machine: frictionless intake, the polars
+    contracts, frames in memory. The Spark engine's is pubcheck.refresh.spark.SparkGate: the
+    same methods, and refresh_extracts runs either."""
+
+    intake_text = "structure: encoding, header, rows, cells, types (frictionless)"
+
+    def find(self, folder: Any) -> dict[str, Any]:
+        from pubcheck.extracts.contracts import find_extracts
+
+        return find_extracts(Path(folder))
+
+    def revisions(self, folder: Any) -> dict[str, set[str]]:
+        return read_revisions(Path(folder))
+
+    def intake(self, path: Any, stem: str) -> Any:
+        from pubcheck.refresh.intake import intake_file
+
+        return intake_file(path, stem)
+
+    def contract(self, path: Any, stem: str) -> Any:
+        from pubcheck.extracts.contracts import validate_extract
+
+        return validate_extract(path, stem)
+
+    def load(self, path: Any, stem: str) -> tuple[Any, list[Finding]]:
+        return _load(path, stem)
+
+    def gx(self, stem: str, path: Any, cur: Any, prev: Any, **kw: Any) -> Any:
+        return _gx(stem, path, cur, prev, **kw)
+
+
 def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, state_dir: Path,
                      suites_dir: Path | None = None, config: RefreshConfig = DEFAULTS,
-                     progress=None) -> RefreshResult:  # type: ignore[no-untyped-def]  # fmt: skip
-    from pubcheck.extracts.contracts import contract_runs, find_extracts, validate_extract
-    from pubcheck.refresh.intake import intake_file
+                     progress=None, engine=None) -> RefreshResult:  # type: ignore[no-untyped-def]  # fmt: skip
+    """`engine`: the Spark engine (extracts.spark.engine.SparkEngine): every pass over the data
+    runs on Spark (pubcheck.refresh.spark), and `previous`/`current` may be URIs; None: polars."""
+    from pubcheck.extracts.contracts import contract_runs
 
-    previous, current = Path(previous), Path(current)
-    prev_files, cur_files = find_extracts(previous), find_extracts(current)
-    revisions = read_revisions(current)
+    if engine is not None:
+        from pubcheck.refresh.spark import SparkGate
+
+        gate: Any = SparkGate(engine)
+        if progress:
+            progress("starting Spark")
+    else:
+        gate = PolarsGate()
+        previous, current = Path(previous), Path(current)
+    prev_files, cur_files = gate.find(previous), gate.find(current)
+    revisions = gate.revisions(current)
     findings: list[Finding] = []
     summaries: list[ExtractSummary] = []
     runs: list[CheckRun] = []
@@ -177,9 +218,8 @@ def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, s
         rows = 0
         if progress:
             progress(f"intake {path.name}")
-        intake = intake_file(path, stem)
-        runs.append(CheckRun("intake", target=str(path), stage="intake",
-                             text="structure: encoding, header, rows, cells, types (frictionless)"))  # fmt: skip
+        intake = gate.intake(path, stem)
+        runs.append(CheckRun("intake", target=str(path), stage="intake", text=gate.intake_text))
         if not intake.ok:
             cause = next(f for f in intake.findings if f.severity == "error")
             skipped = _skipped_after(path, stem, f"intake failed: {cause.message.split(': ', 1)[-1][:160]}")
@@ -189,15 +229,15 @@ def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, s
             mine += intake.findings
             if progress:
                 progress(f"contract {path.name}")
-            contract = validate_extract(path, stem)
+            contract = gate.contract(path, stem)
             mine += contract.findings
             runs += contract_runs(contract)
-            cur, load_findings = _load(path, stem)
+            cur, load_findings = gate.load(path, stem)
             mine += [f for f in load_findings if f not in mine]
             prev = None
             why = ""
             if stem in prev_files:
-                prev, prev_findings = _load(prev_files[stem], stem)
+                prev, prev_findings = gate.load(prev_files[stem], stem)
                 if prev is None:
                     why = "the previous extract cannot be read"
                     mine.append(_finding("refresh-unreadable", "error", prev_files[stem], None,
@@ -216,8 +256,8 @@ def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, s
             if cur is not None and prev is not None:
                 if progress:
                     progress(f"great expectations {path.name}")
-                gx = _gx(stem, path, cur, prev, suites_dir=suites_dir, state_dir=state_dir, data_docs=data_docs,
-                         config=config)  # fmt: skip
+                gx = gate.gx(stem, path, cur, prev, suites_dir=suites_dir, state_dir=state_dir, data_docs=data_docs,
+                             config=config)  # fmt: skip
                 if isinstance(gx, tuple):
                     mine += gx[0]
                     runs += gx[1]
@@ -248,15 +288,16 @@ def refresh_extracts(previous: Path, current: Path, *, data_docs: Path | None, s
 
 def run_refresh(previous: Path, current: Path, *, data_docs: Path | None, state_dir: Path,
                 suites_dir: Path | None = None, config: RefreshConfig = DEFAULTS,
-                progress=None):  # type: ignore[no-untyped-def]  # fmt: skip
+                progress=None, engine=None):  # type: ignore[no-untyped-def]  # fmt: skip
     """The refresh gate as a Report (every renderer works): findings of intake, contracts,
     GX and the refresh rules for each extract in `current`, against `previous`.
-    suites_dir: hand-edited GX suites (<stem>.json); default checks/gx/."""
+    suites_dir: hand-edited GX suites (<stem>.json); default checks/gx/. engine: the Spark
+    engine (then `previous` and `current` may be URIs), or None for polars."""
     from pubcheck.model import InputError
     from pubcheck.report import Report
 
     for label, folder in (("--previous", previous), ("--current", current)):
-        if not Path(folder).is_dir():
+        if not (engine.is_directory(folder) if engine is not None else Path(folder).is_dir()):
             raise InputError(f"{label} {folder}: not a folder")
     if suites_dir is None:
         try:
@@ -266,7 +307,7 @@ def run_refresh(previous: Path, current: Path, *, data_docs: Path | None, state_
         except FileNotFoundError:
             suites_dir = None
     result = refresh_extracts(previous, current, data_docs=data_docs, state_dir=state_dir, suites_dir=suites_dir,
-                              config=config, progress=progress)  # fmt: skip
+                              config=config, progress=progress, engine=engine)  # fmt: skip
     # the gate's order within a file (intake, contract, GX, refresh rules): root causes first
     order = {str(p): i for i, p in enumerate(s.path for s in result.summaries)}
     findings = sorted(result.findings, key=lambda f: order.get(f.document or "", -1))

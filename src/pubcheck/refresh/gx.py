@@ -181,6 +181,11 @@ def to_pandas_for_gx(df: pl.DataFrame) -> Any:
     return pdf
 
 
+def _is_spark(df: Any) -> bool:
+    """A Spark DataFrame (the Spark engine's), without importing pyspark."""
+    return type(df).__module__.startswith("pyspark.")
+
+
 def _context(project_dir: Path, data_docs: Path | None) -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
@@ -339,7 +344,7 @@ def _describe(type_: str, kwargs: dict[str, Any], res: dict[str, Any]) -> tuple[
 
 
 def run_suite(
-    df: pl.DataFrame,
+    df: pl.DataFrame | Any,
     suite: dict[str, Any],
     *,
     data_docs: Path | None = None,
@@ -348,6 +353,7 @@ def run_suite(
     run_name: str | None = None,
 ) -> GxResult:
     """Run a suite on a frame through a GX checkpoint; failed expectations become findings.
+    `df`: a polars frame (run on pandas) or a Spark DataFrame (run on a GX Spark datasource).
 
     project_dir: where GX keeps its state (great_expectations.yml, results); one place, the
     caller's (e.g. `.gx-state/`). data_docs: if given, Data Docs (HTML) are written there and
@@ -361,32 +367,40 @@ def run_suite(
 
     name = str(suite["name"])
     document = document or name
-    pdf = to_pandas_for_gx(df)
-
-    source = context.data_sources.add_or_update_pandas(name="pubcheck")
+    definition = name  # the validation definition and checkpoint: one per engine (each names its datasource)
+    if _is_spark(df):  # the Spark engine: GX computes on Spark, nothing is collected into pandas
+        definition = f"{name}-spark"
+        frame: Any = df
+        # the session is pubcheck's (GX finds it with getOrCreate); no spark_config, or GX may restart it
+        source = context.data_sources.add_or_update_spark(name="pubcheck_spark", persist=False)
+        schema: Any = {}  # date bounds compare with Spark's DateType as they are
+    else:
+        frame = to_pandas_for_gx(df)
+        source = context.data_sources.add_or_update_pandas(name="pubcheck")
+        schema = df.schema
     asset = next((a for a in source.assets if a.name == name), None) or source.add_dataframe_asset(name=name)
     batch_def = next((b for b in asset.batch_definitions if b.name == "whole"), None)
     batch_def = batch_def or asset.add_batch_definition_whole_dataframe("whole")
 
-    expectations = [_fix_dates(e, df.schema) for e in suite["expectations"]]
+    expectations = [_fix_dates(e, schema) for e in suite["expectations"]]
     gx_suite = gx.ExpectationSuite(name=name, expectations=expectations, meta=dict(suite.get("meta") or {}))
     gx_suite = context.suites.add_or_update(gx_suite)
     vd = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=name, data=batch_def, suite=gx_suite)
+        gx.ValidationDefinition(name=definition, data=batch_def, suite=gx_suite)
     )
     actions = []
     if data_docs is not None:
         actions.append(gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[_SITE]))
     checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(
-            name=name, validation_definitions=[vd], actions=actions, result_format={"result_format": "SUMMARY"}
+            name=definition, validation_definitions=[vd], actions=actions, result_format={"result_format": "SUMMARY"}
         )
     )
     from great_expectations.core.run_identifier import RunIdentifier
 
     now = dt.datetime.now(dt.UTC)
     run_name = run_name or f"{document} {now:%Y-%m-%d %H:%M:%S} UTC"
-    run = checkpoint.run(batch_parameters={"dataframe": pdf}, run_id=RunIdentifier(run_name=run_name, run_time=now))
+    run = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name, run_time=now))
 
     findings: list[Finding] = []
     raw: list[dict[str, Any]] = []

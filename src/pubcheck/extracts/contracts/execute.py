@@ -35,6 +35,7 @@ class ContractResult:
     counts: dict[str, int] = field(default_factory=dict)  # CompiledRule.key -> violating rows (aggregates: 0/1)
     by_rule: dict[str, Finding] = field(default_factory=dict)  # rule key -> its finding (rules that failed)
     skipped: list[str] = field(default_factory=list)  # rule keys not checked (their columns are unusable)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step (the Spark engine reports them)
 
     @property
     def ok(self) -> bool:
@@ -257,9 +258,11 @@ def _samples(src: _Source, failing: list[CompiledRule], failing_dtype: list[str]
             total += counts.get(key, 0)
     out: dict[str, pl.DataFrame] = {}
     if combined:
+        # the flags are computed on the whole frame, then filtered: a rule with a window
+        # (`x.mean().over(g)`) evaluated on the failing rows alone would judge another frame
         flags = [violations[k][0].alias(f"__v{i}") for i, k in enumerate(combined)]
-        rows = lf.filter(pl.any_horizontal([violations[k][0] for k in combined])).collect(engine=ENGINE)
-        rows = rows.with_columns(flags)
+        rows = lf.with_columns(flags).filter(pl.any_horizontal([pl.col(f"__v{i}") for i in range(len(combined))]))
+        rows = rows.collect(engine=ENGINE)
         for i, key in enumerate(combined):
             hit = rows.filter(pl.col(f"__v{i}"))
             if violations[key][1]:
@@ -310,10 +313,28 @@ def _fetch(src: _Source, rows: Sequence[int]) -> pl.DataFrame:
 
 def _run_pandera(result: ContractResult, src: _Source, rule: CompiledRule, rows: int, sample: int) -> int:
     """A check the compiler does not know: pandera runs it on the whole (typed) frame."""
-    check = rule.checks[0]
     cols = list(rule.columns) or src.columns
     try:
         df = src.rows().select([ROW, *cols]).collect(engine=ENGINE)
+    except Exception as exc:
+        _pandera_error(result, src, rule, exc)
+        return 0
+    return _pandera_on(result, src, rule, df, rows, sample)
+
+
+def _pandera_error(result: ContractResult, src: Any, rule: CompiledRule, exc: Exception) -> None:
+    _add(result, *_file_finding(CONTRACT, "error", src.path, "check-error",
+                                f"check-error: {rule.id}: pandera could not run it: {_err(exc)}",
+                                rule.expected, _err(exc), cell=rule.column))  # fmt: skip
+
+
+def _pandera_on(result: ContractResult, src: Any, rule: CompiledRule, df: pl.DataFrame, rows: int, sample: int,
+                count: int | None = None) -> int:  # fmt: skip
+    """Pandera runs the rule's check on `df` (ROW and the columns it reads, in row order);
+    the finding names the first failing rows. `count`: the number of failing rows when `df`
+    holds only some of them (the Spark engine's per-partition run)."""
+    check = rule.checks[0]
+    try:
         if rule.column:
             sub = pa.DataFrameSchema({rule.column: pa.Column(nullable=True, checks=[check])})
         else:
@@ -328,12 +349,11 @@ def _run_pandera(result: ContractResult, src: _Source, rule: CompiledRule, rows:
             if fc is None:
                 raise
     except Exception as exc:
-        _add(result, *_file_finding(CONTRACT, "error", src.path, "check-error",
-                                    f"check-error: {rule.id}: pandera could not run it: {_err(exc)}",
-                                    rule.expected, _err(exc), cell=rule.column))  # fmt: skip
+        _pandera_error(result, src, rule, exc)
         return 0
     idx = [int(i) for i in fc["index"].to_list() if i is not None] if "index" in fc.columns else []
     n = len(idx) if idx else max(fc.height, 1)
+    n = count if count is not None else n
     cases = [str(v) for v in fc["failure_case"].to_list()[:sample]] if "failure_case" in fc.columns else []
     if idx:
         picked = df[idx[:sample]]

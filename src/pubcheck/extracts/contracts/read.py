@@ -5,7 +5,7 @@ numbers (`_Source`)."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ class _Source:
     wrong_dtype: dict[str, str] = field(default_factory=dict)  # Parquet column -> dtype in the file
     unusable: dict[str, str] = field(default_factory=dict)  # declared column -> why it cannot be checked
     excluded: list[int] = field(default_factory=list)  # data rows (0-based) left out: malformed lines
+    blank: list[int] = field(default_factory=list)  # those of them that are blank lines
     keyed: dict[str, Finding] = field(default_factory=dict)  # rule key -> finding
 
     def add(self, key: str, finding: Finding) -> None:
@@ -306,7 +307,18 @@ def _csv_lines(src: _Source, ncols: int, ends_with_newline: bool) -> tuple[bool,
                                "a readable CSV file", _err(exc)))  # fmt: skip
         return False, True
     bad = bad_frame.to_dicts()
-    n_bad = len(bad)  # exact up to MAX_BAD_LINES; past it, "more than"
+    return _line_findings(src, ncols, ends_with_newline, bad, n_lines, len(bad),
+                          lambda indices: _raw_lines(path, indices))  # fmt: skip
+
+
+def _line_findings(src: Any, ncols: int, ends_with_newline: bool, bad: list[dict[str, Any]], n_lines: int,
+                   n_bad: int, raw_lines: Callable[[list[int]], dict[int, bytes]]) -> tuple[bool, bool]:  # fmt: skip
+    """The findings of a line scan (`bad`: the first malformed lines, at most MAX_BAD_LINES + 1,
+    each with i (0-based line), line, fields, blank, ragged, bad_text; `n_bad` malformed lines,
+    exact up to MAX_BAD_LINES; `n_lines` lines in all); notes the data rows to leave out.
+    `raw_lines(indices)`: the bytes of those lines. Returns (some text is not UTF-8, too broken
+    to validate). Shared by the engines' line scans."""
+    path = src.path
     last = n_lines - 1
     groups: dict[str, list[dict[str, Any]]] = {"truncated": [], "ragged-row": [], "blank-line": [], "encoding": []}
     for b in bad:
@@ -335,7 +347,7 @@ def _csv_lines(src: _Source, ncols: int, ends_with_newline: bool) -> tuple[bool,
         n = len(items) if n_bad <= MAX_BAD_LINES else f"at least {len(items)}"
         first = items[0]
         if gid == "encoding":
-            raw = _raw_lines(path, [b["i"] for b in items[:5]])
+            raw = raw_lines([b["i"] for b in items[:5]])
             shown = "; ".join(f"line {b['i'] + 1}: {raw.get(b['i'], b['line'])!r}" for b in items[:5])
         else:
             shown = "; ".join(f"line {b['i'] + 1}: " + ("blank" if b["blank"] else f"{b['fields']} fields")
@@ -349,6 +361,7 @@ def _csv_lines(src: _Source, ncols: int, ends_with_newline: bool) -> tuple[bool,
         ))  # fmt: skip
         src.excluded += [b["i"] - 1 for b in items]
     src.excluded = sorted(set(src.excluded))
+    src.blank = sorted(b["i"] - 1 for b in groups["blank-line"])
     if n_bad > MAX_BAD_LINES:
         src.add(*_file_finding(
             UNREADABLE, "error", path, "unreadable", f"unreadable: more than {MAX_BAD_LINES:,} malformed lines: "
