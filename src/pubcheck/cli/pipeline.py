@@ -14,6 +14,7 @@ from pubcheck.config import Config, load_config
 from pubcheck.figures.link import load_rules
 from pubcheck.figures.numbers import using_quantifiers
 from pubcheck.figures.read import read_all
+from pubcheck.heap import rarely_collecting
 from pubcheck.limits import Limits
 from pubcheck.model import CheckRun, Finding
 from pubcheck.publication.corpus import Corpus
@@ -53,7 +54,8 @@ def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] 
     runs: list[CheckRun] = []
     if publication_rules:
         crashed: dict[str, str] = {}
-        findings += run_rules(corpus, select=select, ignore=ignore, crashed=crashed)
+        with rarely_collecting():  # the tidy tables: millions of acyclic objects (pubcheck.heap)
+            findings += run_rules(corpus, select=select, ignore=ignore, crashed=crashed)
         rules = list(registered())
         for rid in rules:
             if select and rid not in select:

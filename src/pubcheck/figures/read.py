@@ -25,6 +25,7 @@ from pathlib import Path
 from pubcheck.documents.load import Document, limit_finding, plan, read_one
 from pubcheck.figures.extract import Extraction, extract
 from pubcheck.figures.link import LinkRules
+from pubcheck.heap import rarely_collecting
 from pubcheck.limits import DEFAULT, InputLimit, Limits
 from pubcheck.model import Finding, Location
 from pubcheck.sandbox import Outcome, default_workers, run_all
@@ -59,7 +60,8 @@ def extract_within(doc: Document, limits: Limits, started: float | None = None,
         if figures > limits.figures:
             raise InputLimit("figures", limits.figures, f"more than {limits.figures:,} figures", where)
 
-    ex = extract(doc, rules, budget=budget)
+    with rarely_collecting():  # millions of acyclic objects: pubcheck.heap
+        ex = extract(doc, rules, budget=budget)
     budget(len(ex.figures), "")
     return ex
 
