@@ -163,3 +163,31 @@ def test_interval_ratio_contains_every_ratio(lo1, w1, lo2, w2, s, t) -> None:  #
 def test_overlaps_is_symmetric(a: tuple[float, float], b: tuple[float, float]) -> None:
     ia, ib = Interval(a[0], a[0] + a[1]), Interval(b[0], b[0] + b[1])
     assert ia.overlaps(ib) == ib.overlaps(ia)
+
+
+# --------------------------------------------------------------------------- built()
+
+
+def test_built_equals_the_constructor() -> None:
+    from pubcheck.model import Figure, built
+
+    loc = built(Location, document="a.txt", line=3, quote="39 per cent", figure="39")
+    assert loc == Location("a.txt", 3, "39 per cent", figure="39")
+    assert hash(loc) == hash(Location("a.txt", 3, "39 per cent", figure="39"))
+    f = built(Figure, value=39.0, unit="percent", precision=1.0, interval=Interval(38.5, 39.5), text="39",
+              location=loc)  # fmt: skip
+    g = Figure(39.0, "percent", 1.0, Interval(38.5, 39.5), "39", loc)
+    assert f == g and f.key == Key() and f.footnotes == () and f.kind == "number"
+    with pytest.raises(AttributeError):  # still frozen
+        f.value = 40.0  # type: ignore[misc]
+
+
+def test_built_refuses_what_the_constructor_refuses() -> None:
+    from pubcheck.model import built
+
+    with pytest.raises(TypeError, match="quote"):  # a required field missing
+        built(Location, document="a", line=1)
+    with pytest.raises(TypeError, match="quot"):  # a misspelt one, even when the count is right
+        built(Location, document="a", line=1, quot="q")
+    with pytest.raises(TypeError, match="Interval"):  # __post_init__ checks would be skipped
+        built(Interval, lo=2.0, hi=1.0)

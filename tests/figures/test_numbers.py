@@ -274,3 +274,19 @@ def test_consecutive_printed_values_never_overlap(n: int, d: int) -> None:
     b = rounding_interval((n + 1) * step, step)
     assert not a.overlaps(b)
     assert a.overlaps(a)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(lambda d: abs(d) < 10**15),
+       st.booleans())  # fmt: skip
+def test_parse_number_plain_digits_as_decimal_reads_them(d, grouped) -> None:  # type: ignore[no-untyped-def]
+    """The fast path for plain digits gives what Decimal gives: value and decimals printed."""
+    from decimal import Decimal
+
+    from pubcheck.figures.numbers import parse_number
+
+    text = format(d, "f")
+    if grouped and "." not in text:
+        text = f"{int(text):,}"
+    exact = Decimal(text.replace(",", ""))
+    exp = exact.as_tuple().exponent
+    assert parse_number(text) == (float(exact), -exp if isinstance(exp, int) and exp < 0 else 0)

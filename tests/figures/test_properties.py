@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pubcheck.documents.load import Document
-from pubcheck.figures import lexer
+from pubcheck.figures import lexer, periods
 from pubcheck.figures.extract import WINDOW, extract, sentence_spans, windows
 from pubcheck.figures.numbers import parse_number, rounding_interval
 from pubcheck.figures.periods import PATTERNS as PERIOD_PATTERNS
@@ -127,3 +127,42 @@ def test_extraction_of_any_document_is_well_formed(lines: list[str]) -> None:
         assert f.interval.lo <= f.interval.hi
     for a, b in sentence_spans(" ".join(lines)):
         assert a < b
+
+
+# Every pattern with a look-ahead for its first characters, beside the pattern as written
+LED = ([(periods.PLAIN[k], p) for k, p in PERIOD_PATTERNS if k in periods.FIRST]
+       + [(lexer.PLAIN_LABELS[k], p) for k, p in lexer.LABELS if k in lexer.LABEL_FIRST]
+       + [(lexer.PLAIN_FIGURES[k], p) for k, p in lexer.FIGURE_PATTERNS if k in lexer.FIGURE_FIRST])  # fmt: skip
+CASED = ["ID ", "PU", "S. 12", "Sec 4", "Figure ", "FYE ", "Year ending ", "Aged 16", "Under-18s", "Pre-16", "Twenty ",
+         "One in ", "Two ", "Between 2010 and 2012", "JANUARY 2010", "Nineteen", "Vol 3", "No. 5", "Online Report 7",
+         "Wave 2", "the 3 years to 2019", "31st March 2012", "March 31, 2012", "FY 2020", "Cm 7780", "020 7946 0000",
+         "(a)", "12:30", "3 (2)", "3rd", "12 out of 14", "95 per cent confidence", "5 years old", "**1.2**", "⁴",
+         "1.", "1. The", "  2.3 ", "Tier 2", "B", "b", "O"]  # fmt: skip
+
+
+def _matches(pat, text: str) -> list:  # type: ignore[no-untyped-def,type-arg]
+    return [(m.span(), m.groups()) for m in pat.finditer(text)]
+
+
+def test_every_led_pattern_is_its_plain_pattern_on_the_publications() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    files = [p for p in sorted((root / "published").glob("*.txt")) + sorted(
+        (root / "fixtures" / "real-publications").rglob("*")) if p.suffix in (".txt", ".html", ".csv")]  # fmt: skip
+    lines = [line for p in files for line in p.read_text(encoding="utf-8", errors="replace").splitlines()]
+    assert len(lines) > 3_000 and len(LED) == len(periods.FIRST) + len(lexer.LABEL_FIRST) + len(lexer.FIGURE_FIRST)
+    hits = 0
+    for plain, led in LED:
+        for line in lines:
+            got = _matches(plain, line)
+            assert _matches(led, line) == got, (plain.pattern[:60], line)
+            hits += len(got)
+    assert hits > 5_000  # the publications exercise them
+
+
+@FAST
+@given(st.lists(st.sampled_from(PIECES + CASED), max_size=60).map("".join))
+def test_every_led_pattern_is_its_plain_pattern(text: str) -> None:
+    for plain, led in LED:
+        assert _matches(led, text) == _matches(plain, text), plain.pattern[:60]

@@ -247,3 +247,37 @@ def test_whole_hundreds_in_a_column_printed_to_the_unit_are_exact() -> None:
     assert t.cells[0].interval.lo == t.cells[0].interval.hi == 17000
     t = csv_table('"Group","Number of pupils"\n"A",17000\n"B",15000\n"C",9871\n"D",20000\n')
     assert (t.cells[0].interval.lo, t.cells[0].interval.hi) == (16500, 17500)  # may be rounded to the thousand
+
+
+def test_a_cell_s_label_place_and_quote() -> None:
+    """Labels are read per row and per column once; a cell still answers for its own."""
+    t = csv_table(WIDE_TWO_HEADERS)
+    c = t.cell({"Year": "2022 to 2024", "column 1": "Total", "column 2": "Higher professional"})
+    assert c is not None and c.text == "89.42"
+    assert c.label("column 1") == "Total" and c.label("Year") == "2022 to 2024" and c.label("nope") is None
+    assert c.quote.startswith("2022 to 2024") and c.quote.endswith("89.42")  # its row, as printed
+    assert (c.unplaced.document, c.unplaced.line, c.unplaced.figure) == ("spec.csv", c.line, "89.42")
+    assert c.location.cell == "G3" and c.location.sheet == "spec"  # the file's row 3
+    # every cell of a row has that row's labels; every cell of a column that column's
+    rows = {cell.label("Year") for cell in t.cells}
+    assert rows == {"2022 to 2024", "2014 to 2016"} and len(t.cells) == 12
+
+
+def test_the_last_label_of_a_repeated_dimension_name_wins() -> None:
+    from pubcheck.figures.tidy import TidyCell
+    from pubcheck.model import Interval, built
+
+    c = built(TidyCell, value=1.0, text="1", decimals=0, precision=1.0, interval=Interval(0.5, 1.5),
+              unit="count", labels=(("area", "North"), ("sex", "Men"), ("area", "Leeds")), period=None,
+              measure="n", line=1, quote="1", row=0, col=1)  # fmt: skip
+    assert c.label("area") == dict(c.labels)["area"] == "Leeds"
+
+
+def test_a_document_s_tables_are_found_once() -> None:
+    from pubcheck.figures.tables import tables_of
+
+    doc = Document("spec.txt", ["Table 1: x", "A\t1\t2", "B\t3\t4"], "")
+    first = tables_of(doc)
+    assert len(first) == 1 and tables_of(doc) is first  # extraction, tidy tables and rules share them
+    doc.lines = ["Table 1: x", "A\t1\t2", "", "Table 2: y", "C\t5\t6"]
+    assert [t.id for t in tables_of(doc)] == ["Table 1", "Table 2"]  # new lines: found again

@@ -37,19 +37,25 @@ class Document:
 
     def place(self, loc: Location, col: int | None = None) -> Location:
         """`loc` with the page, section or sheet/cell of its line (col: a table cell's index)."""
-        if not self.places or not 1 <= loc.line <= len(self.places):
-            return loc
-        p = self.places[loc.line - 1]
+        where = self.place_of(loc.line, col)
+        return _with(loc, **where) if where else loc
+
+    def place_of(self, line: int, col: int | None = None) -> dict[str, object]:
+        """The Location fields that place `line` (and cell `col`) in the original file: page and
+        line on the page, section, or sheet and cell; {} for a plain-text document."""
+        if not self.places or not 1 <= line <= len(self.places):
+            return {}
+        p = self.places[line - 1]
         if "page" in p:
-            return _with(loc, page=p["page"], page_line=p.get("page_line"))
+            return {"page": p["page"], "page_line": p.get("page_line")}
         if "sheet" in p:
             cell = None
             if p.get("row") is not None:
                 cell = f"{column_letter(int(p.get('col0', 0)) + (col or 0))}{p['row']}"
-            return _with(loc, sheet=p["sheet"], cell=cell)
+            return {"sheet": p["sheet"], "cell": cell}
         if "section" in p:
-            return _with(loc, section=p["section"])
-        return loc
+            return {"section": p["section"]}
+        return {}
 
 
 def _with(loc: Location, **changes: object) -> Location:

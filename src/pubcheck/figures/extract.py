@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pubcheck.documents.load import Document
 from pubcheck.figures.lexer import SUPERSCRIPTS, lex_line
@@ -20,8 +21,8 @@ from pubcheck.figures.link import (
 )
 from pubcheck.figures.numbers import count_interval, count_step, decimals_step, parse_number, rounding_interval
 from pubcheck.figures.periods import find_periods
-from pubcheck.figures.tables import Table, find_tables
-from pubcheck.model import Figure, Finding, Interval, Key, Location
+from pubcheck.figures.tables import Table, tables_of
+from pubcheck.model import Figure, Finding, Interval, Key, Location, built, changed
 
 SENTENCE_END = re.compile(
     rf"(?<=[.!?])[\"'”’)]*(?:<sup>\s*\d+\s*</sup>|[{SUPERSCRIPTS}]+)?\s+(?=[A-Z0-9(\"“‘*£])"
@@ -103,7 +104,7 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
     """Every figure of `doc`. `budget(figures so far, place)` is called as extraction goes (every
     few hundred lines, every window of a long line, every table) and may raise to stop it."""
     rules = rules or load_rules()
-    tables = find_tables(doc.lines)
+    tables = tables_of(doc)
     by_line: dict[int, Table] = {}
     for t in tables:
         rows = t.header_rows + t.rows
@@ -138,7 +139,7 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
             for col, cell in enumerate(cells):
                 if cell.strip() and not (col == 0 and _code_like(cell)):
                     for a, b in windows(cell):
-                        figures += [replace(f, col_index=col) for f in _prose(
+                        figures += [changed(f, col_index=col) for f in _prose(
                             doc, i, cell[a:b], rules, None if is_footnote else section, offset=pos + a,
                             quote=line)]  # fmt: skip
                 pos += len(cell) + 1
@@ -160,6 +161,8 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
                 before = line[a:b]
         prev = line if len(line) <= WINDOW else line[-WINDOW:]
     markers: list[Location] = []
+    if doc.places:  # a numeric table's figures were placed as they were made
+        figures = [_located(f, doc.place(f.location, _cell_col(f))) for f in figures]
     for t in tables:
         if t.is_contents or not numeric[id(t)]:
             continue
@@ -167,11 +170,8 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
             budget(len(figures), f"{t.id}, line {t.first_line}")
         cell_figs, ms = _table_figures(doc, t, rules, sections[min(t.first_line, len(doc.lines))])
         figures += cell_figs
-        markers += ms
+        markers += [doc.place(m) for m in ms] if doc.places else ms
     figures.sort(key=lambda f: (f.line, f.span[0]))
-    if doc.places:
-        figures = [_located(f, doc.place(f.location, _cell_col(f))) for f in figures]
-        markers = [doc.place(m) for m in markers]
     notes = [_split_note(doc, split)] if split else []
     return Extraction(doc, figures, tables, footnotes, markers, notes)
 
@@ -239,7 +239,7 @@ def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int
         s0, s1 = next(((x, y) for x, y in spans if x <= a < y), (0, len(text)))
         sent = sents.setdefault((s0, s1), text[s0:s1])
         local = (a - s0, b - s0)
-        if s0 == 0 and prev and ANAPHORA.search(sent.strip()):
+        if s0 == 0 and prev and _continues(sent):
             # a paragraph opening "This is a 0.5 percentage point increase" continues the last
             shift = len(prev) + 1
             joined = joined or prev + " " + text
@@ -252,15 +252,15 @@ def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int
                               tuple(_footnote_id(m) for m in FOOTNOTE_REF.finditer(sent)),
                               bool(CONTROLLED.search(sent)))  # fmt: skip
         quote, stripped, refs, controlled = said[(s0, s1)]
-        loc = replace(f.location, quote=quote, figure=f.text)
-        out.append(replace(f, key=key, sentence=stripped, footnotes=refs, location=loc,
+        loc = changed(f.location, quote=quote, figure=f.text)
+        out.append(changed(f, key=key, sentence=stripped, footnotes=refs, location=loc,
                            controlled=controlled))  # fmt: skip
     return out
 
 
 def _link_prose(rules: LinkRules, para: str, sent: str, s0: int, span: tuple[int, int],
                 local: tuple[int, int], section: int | None, unit: str) -> Key:  # fmt: skip
-    continues = bool(ANAPHORA.search(sent.strip()))
+    continues = _continues(sent)
     ind_id = pick_indicator(rules, sent, local)
     if ind_id is None and continues:
         ind_id = pick_indicator(rules, para[: s0 + len(sent)], span)
@@ -296,16 +296,33 @@ def _link_prose(rules: LinkRules, para: str, sent: str, s0: int, span: tuple[int
         if v is not None:
             dims.append((dname, v))
     c0, c1 = 0, len(sent)
-    for m in CLAUSE_SEP.finditer(sent):
-        if m.end() <= local[0]:
-            c0 = m.end()
-        elif m.start() >= local[1]:
-            c1 = m.start()
+    for start, end in _clauses(sent):
+        if end <= local[0]:
+            c0 = end
+        elif start >= local[1]:
+            c1 = start
             break
     period = pick_period(sent[c0:c1], (local[0] - c0, local[1] - c0))
     if period is None and continues:
         period = pick_period(para[:s0], (s0, s0), deadlines=False)
     return Key(ind_id, measure, tuple(sorted(dims)), period)
+
+
+# What a sentence says of all its figures, read once per sentence (a flattened table is one
+# "sentence" of thousands of figures; per figure, these made extraction quadratic in its length)
+@lru_cache(maxsize=4096)
+def _continues(sent: str) -> bool:
+    """The sentence opens by pointing back ('This represents ...', '5,000 of them')."""
+    return bool(ANAPHORA.search(sent.strip()))
+
+
+@lru_cache(maxsize=4096)
+def _clauses(sent: str) -> tuple[tuple[int, int], ...]:
+    """Where the sentence's clause separators stand."""
+    return tuple(m.span() for m in CLAUSE_SEP.finditer(sent))
+
+
+_NO_KEY = Key()  # frozen: one for every figure linked to nothing
 
 
 def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | None
@@ -339,12 +356,14 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
                                      bool(PERCENT_WORDS.search(clabel)) or corner_percent or (
                                          caption_percent and not re.search(r"number of", clabel, re.I)))  # fmt: skip
             clabel, is_sample, label_percent = columns[cell.col]
-            loc = Location(doc.path, row.lineno, quote, figure=cell.stripped)
             if cell.is_marker:
-                markers.append(loc)
+                markers.append(Location(doc.path, row.lineno, quote, figure=cell.stripped))
                 continue
             if not cell.is_number:
                 continue
+            # placed here, at its sheet and cell: a table's figures are most of a spreadsheet's
+            loc = built(Location, document=doc.path, line=row.lineno, quote=quote, figure=cell.stripped,
+                        **doc.place_of(row.lineno, cell.col))  # fmt: skip
             raw = _SUFFIX.sub("", cell.stripped)
             digits = _NOT_DIGITS.sub("", raw)
             value, decimals = parse_number(digits)
@@ -367,7 +386,7 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
                 iv = count_interval(value, step)
                 if value >= 0:  # a count is not negative; a printed change of a count may be
                     iv = Interval(max(0.0, iv.lo), iv.hi)
-            key = Key()
+            key = _NO_KEY
             if ind is not None:
                 if is_sample:
                     measure = "sample_size"
@@ -394,8 +413,8 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
                     dimensions[(rlabel, clabel)] = tuple(sorted(dims))
                     periods[(rlabel, clabel)] = _period_of(rlabel) or _period_of(clabel)
                 key = Key(ind.id, measure, dimensions[(rlabel, clabel)], periods[(rlabel, clabel)])
-            figs.append(Figure(
-                value=value, unit=unit, precision=step, interval=iv, text=cell.stripped,
+            figs.append(built(
+                Figure, value=value, unit=unit, precision=step, interval=iv, text=cell.stripped,
                 location=loc, kind="cell", key=key, table=t.id, row=rlabel, column=clabel,
                 span=(cell.start, cell.start + len(cell.text)), sentence=t.caption, col_index=cell.col,
             ))  # fmt: skip

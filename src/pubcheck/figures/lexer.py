@@ -24,8 +24,8 @@ from pubcheck.figures.numbers import (
     rounding_interval,
     verbal_interval,
 )
-from pubcheck.figures.periods import find_periods
-from pubcheck.model import Figure, Interval, Location
+from pubcheck.figures.periods import find_periods, led_by
+from pubcheck.model import Figure, Interval, Location, changed
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 WORDNUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
@@ -73,6 +73,17 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("footnote", re.compile(rf"^\s*[{SUPERSCRIPTS}]+|[{SUPERSCRIPTS}]+|^\s*\d{{1,2}}(?=\s*(?:https?|www|[A-Z]))")),
 ]  # fmt: skip
 
+# The characters each label's matches start with (see periods.FIRST: a look-ahead for them lets
+# the engine skip to the places a match can start; `\A|...` for patterns anchored at the start).
+LABEL_FIRST = {
+    "long-number": r"\d", "phone": "0", "id": r"[IP\d]", "command-paper": "C",
+    "reference": r"[KICTFAPNWwGgLlRpSsEVvBO]", "statute": r"[S\d\s(]", "age": r"[\dauop]",
+    "out-of": r"\d", "duration": r"\d", "confidence": r"\d", "ordinal": r"\d",
+    "paragraph": r"(?:\A|(?=[*\d]))", "footnote": rf"(?:\A|(?=[{SUPERSCRIPTS}]))",
+}  # fmt: skip
+PLAIN_LABELS = dict(LABELS)  # as written: tests/figures/test_properties.py checks the same matches
+LABELS = [(kind, led_by(LABEL_FIRST[kind], pat) if kind in LABEL_FIRST else pat) for kind, pat in LABELS]
+
 QUALIFIER_WORDS = sorted(load_quantifiers().qualifiers, key=len, reverse=True)
 QUALIFIER_RE = re.compile(
     r"(?:^|[\s(—–-])(" + "|".join(re.escape(w) for w in QUALIFIER_WORDS) + r")\s+(?:a\s+|£\s?)?$",
@@ -119,6 +130,11 @@ _HAS_DIGIT = re.compile(r"\d")
 _FOLD = str.maketrans({"İ": "i", "ı": "i", "K": "k", "ſ": "s"})  # what re.I matches to ASCII letters
 
 
+# NEEDS as (does a digit do, the strings that do) per group: asked ~30 times a line
+_GROUPS = {kind: tuple((DIGIT in g, tuple(x for x in g if x != DIGIT)) for g in groups)
+           for kind, groups in NEEDS.items()}  # fmt: skip
+
+
 class _Needs:
     """The features of one line that NEEDS asks about, computed once."""
 
@@ -127,7 +143,15 @@ class _Needs:
         self.digit = _HAS_DIGIT.search(line) is not None
 
     def met(self, kind: str) -> bool:
-        return all(any(self.digit if s == DIGIT else s in self.low for s in group) for group in NEEDS.get(kind, ()))
+        low = self.low
+        for digit, words in _GROUPS.get(kind, ()):
+            if not (digit and self.digit):
+                for w in words:
+                    if w in low:
+                        break
+                else:
+                    return False
+        return True
 
     def any_word(self, words: tuple[str, ...]) -> bool:
         return any(w in self.low for w in words)
@@ -207,6 +231,14 @@ FIGURE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 
 
+_WORDNUM_FIRST = "".join(sorted({w[0] for w in WORD_NUMBERS}))
+FIGURE_FIRST = {"range": r"[b\d]", "pp": r"\d", "percent": r"\d", "scaled": rf"[\d{_WORDNUM_FIRST}]",
+                "one-in": rf"[\d{_WORDNUM_FIRST}]", "number": r"\d"}  # fmt: skip
+PLAIN_FIGURES = dict(FIGURE_PATTERNS)
+FIGURE_PATTERNS = [(kind, led_by(FIGURE_FIRST[kind], pat) if kind in FIGURE_FIRST else pat)
+                   for kind, pat in FIGURE_PATTERNS]  # fmt: skip
+
+
 def _qualifier(before: str) -> str | None:
     m = QUALIFIER_RE.search(before[-30:])
     return m.group(1).lower() if m else None
@@ -283,7 +315,7 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
 
 def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int) -> Figure | None:
     text = line[m.start() : m.end()]
-    q = _qualifier(line[: m.start()])
+    q = _qualifier(line[max(0, m.start() - 30) : m.start()])  # what _qualifier reads: not the whole line
     if kind == "range":
         lo, d1 = parse_number(m.group(1))
         hi, d2 = parse_number(m.group(2))
@@ -384,7 +416,5 @@ def _with_change(f: Figure, line: str, offset: int) -> Figure:
         low, d1 = parse_number(from_to.group(1))
         high, d2 = parse_number(from_to.group(2))
         step = decimals_step(max(d1, d2))
-    from dataclasses import replace
-
-    return replace(f, kind="change", direction=direction, base_period=base,
+    return changed(f, kind="change", direction=direction, base_period=base,
                    relative=f.unit == "percent", low=low, high=high, endpoint_step=step)  # fmt: skip

@@ -152,10 +152,16 @@ def nearest(patterns: tuple[re.Pattern[str], ...], text: str, span: tuple[int, i
 MENTION = re.compile(r"Key Indicator\s+(\d+)", re.I)
 
 
+@lru_cache(maxsize=8192)
+def _mentions(text: str) -> frozenset[int]:
+    """The 'Key Indicator N' a sentence names (read once per sentence, not once per figure)."""
+    return frozenset(int(m.group(1)) for m in MENTION.finditer(text))
+
+
 def pick_indicator(rules: LinkRules, text: str, span: tuple[int, int]) -> str | None:
     """The indicator whose patterns match nearest the figure. A sentence that names
     'Key Indicator N' links to one of N's indicators (by its patterns, else the first)."""
-    mentions = {int(m.group(1)) for m in MENTION.finditer(text)}
+    mentions = _mentions(text)
     if mentions:
         cands = [i for i in rules.indicators if i.section in mentions]
         best_c: tuple[float, int, str] | None = None

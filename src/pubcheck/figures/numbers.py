@@ -115,6 +115,9 @@ def using_quantifiers(overrides: dict | None) -> Iterator[Quantifiers]:
 def parse_number(text: str) -> tuple[float, int]:
     """'86,000' -> (86000.0, 0); '16.8' -> (16.8, 1). Returns value and decimals."""
     t = text.strip().replace(",", "").replace("\u2009", "")
+    if t.replace(".", "", 1).lstrip("+-").isdigit() and t.isascii():  # plain digits: no Decimal needed
+        dot = t.find(".")
+        return float(t), (len(t) - dot - 1 if dot >= 0 else 0)
     d = Decimal(t)
     exp = d.as_tuple().exponent
     decimals = -exp if isinstance(exp, int) and exp < 0 else 0

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+
+from pubcheck.documents.load import Document
 
 MARKERS = {"[c]", "[x]", "[z]", "[low]", "[u]", "[p]", "[r]", "..", "-", "*", "–", "—", ":", "n/a",
            "[w]", "[k]", "~", "x", "z", "c"}  # fmt: skip
@@ -30,10 +31,11 @@ class Cell:
     text: str
     col: int
     start: int  # character offset in the line
+    # the text without surrounding spaces: asked for several times per cell, so worked out once
+    stripped: str = field(init=False, repr=False, compare=False)
 
-    @cached_property  # asked for several times per cell
-    def stripped(self) -> str:
-        return self.text.strip()
+    def __post_init__(self) -> None:
+        self.stripped = self.text.strip()
 
     @property
     def is_marker(self) -> bool:
@@ -98,10 +100,14 @@ class Table:
         return " / ".join(lab for lab in header_path(self.header_rows, col) if lab)
 
     def numeric_share(self) -> float:
-        vals = [c for r in self.rows for c in r.cells[1:] if not c.is_empty]
-        if not vals:
-            return 0.0
-        return sum(1 for c in vals if c.is_number or c.is_marker) / len(vals)
+        """The share of its value cells that hold figures or markers (worked out once: extraction,
+        the tidy tables and the rules each ask)."""
+        share = self.__dict__.get("_numeric_share")
+        if share is None:
+            vals = [c for r in self.rows for c in r.cells[1:] if not c.is_empty]
+            share = sum(1 for c in vals if c.is_number or c.is_marker) / len(vals) if vals else 0.0
+            self.__dict__["_numeric_share"] = share
+        return share
 
 
 def header_path(header_rows: list[Row], col: int) -> list[str]:
@@ -179,6 +185,17 @@ def find_tables(lines: list[str]) -> list[Table]:
         tables.append(Table(tid, cap or "", cap_line, header, block, ctx, header_rows))
         i = j
     return tables
+
+
+def tables_of(doc: Document) -> list[Table]:
+    """find_tables(doc.lines) of a Document, found once per document: extraction, the tidy
+    tables and the rules all read them (a 50,000-row table was split into cells three times)."""
+    lines = doc.lines
+    memo = doc.__dict__.get("_found_tables")
+    if memo is None or memo[0] is not lines or memo[1] != len(lines):
+        memo = (lines, len(lines), find_tables(lines))
+        doc.__dict__["_found_tables"] = memo
+    return memo[2]
 
 
 def _caption(lines: list[str], start: int) -> tuple[str, int | None]:

@@ -76,15 +76,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
 from pubcheck.documents.load import Document
 from pubcheck.figures.numbers import count_interval, count_step, rounding_interval
 from pubcheck.figures.periods import find_periods, period_sort_key
-from pubcheck.figures.tables import Cell, Table, find_tables, header_path
-from pubcheck.model import Interval, Location
+from pubcheck.figures.tables import Cell, Table, header_path, tables_of
+from pubcheck.model import Interval, Location, built
 
 TOTAL = re.compile(
     r"^(?:total|all|overall|grand total|both sexes|persons|all persons|everyone|"
@@ -142,7 +142,8 @@ class TidyCell:
     labels: tuple[tuple[str, str], ...]  # (dimension name, label), row dimensions first
     period: str | None
     measure: str  # the value column's header as printed ('Men / Lower working (%)')
-    unplaced: Location  # document, line and quote; `location` adds its page or sheet and cell
+    line: int  # the document line it stands on
+    quote: str  # that line, as printed
     row: int  # index of the data row in the table
     col: int  # index of the tab-separated cell in its line
     per: float | None = None  # 100 for percent, 1000 for a rate per 1,000
@@ -167,15 +168,20 @@ class TidyCell:
         return self.loose or self.interval
 
     def label(self, dimension: str) -> str | None:
-        return dict(self.labels).get(dimension)
+        # a few pairs: a scan, not a dict made per call (the last wins, as in a dict)
+        for name, lab in reversed(self.labels):
+            if name == dimension:
+                return lab
+        return None
 
     @property
     def label_map(self) -> dict[str, str]:
         return dict(self.labels)
 
     @property
-    def line(self) -> int:
-        return self.unplaced.line
+    def unplaced(self) -> Location:
+        """Document, line, quote and figure; `location` adds its page or sheet and cell."""
+        return Location(self.doc.path if self.doc is not None else "", self.line, self.quote, figure=self.text)
 
     def describe(self) -> str:
         """'2022 to 2024, Men, Lower working'."""
@@ -437,7 +443,7 @@ def tidy_document(doc: Document, tables: Iterable[Table] | None = None,
     if tables is None and key in cache:
         return cache[key]
     out = []
-    for t in tables if tables is not None else find_tables(doc.lines):
+    for t in tables if tables is not None else tables_of(doc):
         tt = tidy_table(t, doc, roles)
         if tt is not None:
             out.append(tt)
@@ -478,10 +484,16 @@ def tidy_table(table: Table, doc: Document | None = None,
     label_cols: list[int] = []
     value_cols: list[int] = []
     for c in range(ncols):
-        cells = [row.cells[c] for row in rows if c < len(row.cells) and not row.cells[c].is_empty]
-        numbers = [x for x in cells if _number(x) is not None]  # each cell read once
+        numbers = []
+        n_text = 0  # cells holding text: neither a figure nor a marker of a missing one
+        for row in rows:  # one pass over the column, each cell read once
+            if c >= len(row.cells) or not (x := row.cells[c]).stripped:
+                continue
+            if _number(x) is not None:
+                numbers.append(x)
+            elif not _missing(x):
+                n_text += 1
         n_num = len(numbers)
-        n_text = sum(1 for x in cells if not _missing(x)) - sum(1 for x in numbers if not _missing(x))
         name = " ".join(head(c))
         periodic = bool(PERIOD_HEADER.search(name)) and all(period_of(x.stripped) for x in numbers)
         if c == 0 or n_text > n_num or periodic or c in split_of or c in split_types or (
@@ -615,16 +627,20 @@ def tidy_table(table: Table, doc: Document | None = None,
             _finer[k] = len(vals) >= 4 and sum(1 for v in vals if v % 100 == 0) < 0.5 * len(vals)
         return _finer[k]
 
-    # dimensions
+    # dimensions: a row's labels are worked out once per row, a column's once per column
     dim_labels: dict[str, list[str]] = defaultdict(list)
     dim_seen: dict[str, set[str]] = defaultdict(set)
     dim_axis: dict[str, str] = {}
-    cells: list[TidyCell] = []
-    _quotes: dict[int, str] = {}
-    _measures: dict[int, str] = {}
-    for i, c, v, d, cell in raw:
-        row = rows[i]
-        labels: list[tuple[str, str]] = []
+
+    def seen(labels: tuple[tuple[str, str], ...], axis: str) -> None:
+        for dname, lab in labels:
+            dim_axis.setdefault(dname, axis)
+            if lab not in dim_seen[dname]:  # a set beside the list: the list's `in` was quadratic in rows
+                dim_seen[dname].add(lab)
+                dim_labels[dname].append(lab)
+
+    def row_labels(i: int) -> tuple[tuple[str, str], ...]:
+        out = []
         for lc in label_cols:
             if lc in split_types:
                 continue
@@ -637,40 +653,26 @@ def tidy_table(table: Table, doc: Document | None = None,
                 dname = row_dim_name(lc)
                 if not lab:
                     continue
-            labels.append((dname, clean_label(lab)))
-            dim_axis.setdefault(dname, "row")
+            out.append((dname, clean_label(lab)))
+        return tuple(out)
+
+    def column_labels(c: int) -> tuple[tuple[str, str], ...]:
         hp = head(c)
-        for dname, k in col_dims:
-            lab = clean_label(hp[k]) if k < len(hp) else ""
-            if lab:
-                labels.append((dname, lab))
-                dim_axis.setdefault(dname, "column")
-        for dname, lab in labels:
-            if lab not in dim_seen[dname]:  # a set beside the list: the list's `in` was quadratic in rows
-                dim_seen[dname].add(lab)
-                dim_labels[dname].append(lab)
-        unit, per = ("percent", 100.0) if "%" in cell.stripped else (
-            ("GBP", None) if "£" in cell.stripped else column_unit(i, c))  # fmt: skip
-        k = group_key(i, c)
-        decimals = max_dec[k] if machine else d
-        if unit == "count" and decimals == 0:
-            digits = re.sub(r"[^\d.,]", "", cell.stripped)
-            step = float(rounded_to(k) if finer(k) else max(rounded_to(k), count_step(digits)))
-            iv = count_interval(v, step)
-            iv = Interval(max(0.0, iv.lo), iv.hi) if v >= 0 else iv
-        else:
-            step = 10.0 ** (-decimals)
-            iv = rounding_interval(v, step)
-        own = rounding_interval(v, 10.0 ** (-d)) if d < decimals else iv
-        loose = Interval(min(iv.lo, own.lo), max(iv.hi, own.hi))
-        if i not in _quotes:  # a row's quote once, not per cell
-            _quotes.clear()
-            _quotes[i] = row.line.strip()
-        loc = Location(doc.path if doc else "", row.lineno, _quotes[i], figure=cell.stripped)
-        if c not in _measures:
-            _measures[c] = " / ".join(x for x in hp if x) or names[c]
-        cells.append(TidyCell(v, cell.stripped, decimals, step, iv, unit, tuple(labels), None,
-                              _measures[c], loc, i, c, per, loose, doc))  # fmt: skip
+        return tuple((dname, lab) for dname, k in col_dims if (lab := clean_label(hp[k]) if k < len(hp) else ""))
+
+    by_row: dict[int, tuple[tuple[str, str], ...]] = {}
+    by_col: dict[int, tuple[tuple[str, str], ...]] = {}
+    cell_labels: list[tuple[tuple[str, str], ...]] = []
+    for i, c, _v, _d, _cell in raw:  # in table order: the dimensions and labels in order of appearance
+        rl = by_row.get(i)
+        if rl is None:
+            rl = by_row[i] = row_labels(i)
+            seen(rl, "row")
+        cl = by_col.get(c)
+        if cl is None:
+            cl = by_col[c] = column_labels(c)
+        seen(cl, "column")  # a column's labels follow the first row's, as each cell is met
+        cell_labels.append(rl + cl)
 
     dims = []
     for dname, labs in dim_labels.items():
@@ -683,10 +685,47 @@ def tidy_table(table: Table, doc: Document | None = None,
             is_period = sum(1 for p in pers if p) >= 0.5 * len(labs)
         dims.append(Dimension(dname, dim_axis[dname], tuple(labs), total, is_period))
     tt = TidyTable(table.id, table.caption, doc.path if doc else "", tuple(dims), (), long, machine, table, r)
-    pdims = sorted((d for d in dims if d.is_period), key=lambda d: -len(d.labels))
-    if pdims:
-        cells = [replace(c, period=next((period_of(c.label(d.name) or "") for d in pdims
-                                         if c.label(d.name)), None)) for c in cells]  # fmt: skip
+    # a cell's period: its label of the period dimension with the most labels that it has
+    pdims = [d.name for d in sorted((d for d in dims if d.is_period), key=lambda d: -len(d.labels))]
+    periods: dict[tuple[tuple[str, str], ...], str | None] = {}
+
+    def period(labels: tuple[tuple[str, str], ...]) -> str | None:
+        if labels not in periods:
+            got = dict(labels)
+            periods[labels] = next((period_of(got[n]) for n in pdims if got.get(n)), None)
+        return periods[labels]
+
+    cells: list[TidyCell] = []
+    _quotes: dict[int, str] = {}
+    _measures: dict[int, str] = {}
+    for (i, c, v, d, cell), labels in zip(raw, cell_labels, strict=True):
+        row = rows[i]
+        unit, per = ("percent", 100.0) if "%" in cell.stripped else (
+            ("GBP", None) if "£" in cell.stripped else column_unit(i, c))  # fmt: skip
+        k = group_key(i, c)
+        decimals = max_dec[k] if machine else d
+        if unit == "count" and decimals == 0:
+            digits = re.sub(r"[^\d.,]", "", cell.stripped)
+            step = float(rounded_to(k) if finer(k) else max(rounded_to(k), count_step(digits)))
+            iv = count_interval(v, step)
+            iv = Interval(max(0.0, iv.lo), iv.hi) if v >= 0 else iv
+        else:
+            step = 10.0 ** (-decimals)
+            iv = rounding_interval(v, step)
+        if d < decimals:
+            own = rounding_interval(v, 10.0 ** (-d))
+            loose = Interval(min(iv.lo, own.lo), max(iv.hi, own.hi))
+        else:
+            loose = iv
+        if i not in _quotes:  # a row's quote once, not per cell
+            _quotes.clear()
+            _quotes[i] = row.line.strip()
+        if c not in _measures:
+            _measures[c] = " / ".join(x for x in head(c) if x) or names[c]
+        cells.append(built(TidyCell, value=v, text=cell.stripped, decimals=decimals, precision=step, interval=iv,
+                           unit=unit, labels=labels, period=period(labels) if pdims else None,
+                           measure=_measures[c], line=row.lineno, quote=_quotes[i], row=i, col=c, per=per,
+                           loose=loose, doc=doc))  # fmt: skip
     tt.cells = tuple(cells)
     return tt
 

@@ -3,6 +3,9 @@ two figures on one line."""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from pubcheck.figures.extract import Extraction
 from pubcheck.model import Figure, Interval
 
@@ -22,6 +25,15 @@ def _unit_word(unit: str) -> str:
 
 
 def _matches(pats, text: str) -> bool:  # type: ignore[no-untyped-def]
+    """Does any of the patterns match `text`? (Asked of every cell's row and column label, so
+    a tuple of patterns and a label are answered once.)"""
+    if isinstance(pats, tuple):
+        return _matches_once(pats, text)
+    return any(p.search(text) for p in pats)
+
+
+@lru_cache(maxsize=1 << 14)
+def _matches_once(pats: tuple[re.Pattern[str], ...], text: str) -> bool:
     return any(p.search(text) for p in pats)
 
 

@@ -17,8 +17,20 @@ from pubcheck.publication.rules.common import _iv, _matches
 
 
 def _table_cells(ex: Extraction, t: Table) -> list[Figure]:
-    return [f for f in ex.figures if f.kind == "cell" and f.table == t.id
-            and t.first_line <= f.line <= t.last_line]  # fmt: skip
+    """The cell figures of table `t` (the extraction's figures grouped by table once, not
+    scanned again for every table and rule)."""
+    memo = ex.__dict__.get("_cells_by_table")
+    if memo is None or memo[0] is not ex.figures or memo[1] != len(ex.figures):
+        by_table: dict[str | None, list[Figure]] = defaultdict(list)
+        for f in ex.figures:
+            if f.kind == "cell":
+                by_table[f.table].append(f)
+        memo = (ex.figures, len(ex.figures), by_table, {})
+        ex.__dict__["_cells_by_table"] = memo
+    where = (t.id, t.first_line, t.last_line)
+    if where not in memo[3]:  # two tables may share an id: each keeps its own lines
+        memo[3][where] = [f for f in memo[2].get(t.id, ()) if t.first_line <= f.line <= t.last_line]
+    return memo[3][where]
 
 
 @rule("table-identity")
