@@ -319,8 +319,6 @@ def test_unknown_frame_check_is_run_by_pandera(spark, tmp_path: Path, monkeypatc
 def test_rule_with_no_spark_form_runs_with_polars(spark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A rule the translator does not know (a window) is not skipped: polars runs it on the
     driver over the columns it reads; the finding is the polars engine's, with its rows."""
-    from pubcheck.extracts.spark import execute as spark_execute
-
     real = polars_execute.compile_contract
     odd = pl.col("age_at_index") <= pl.col("age_at_index").mean().over("cohort_group")
     share = (pl.col("age_at_index") > 40).mean().over("cohort_group").max() <= 0.1
@@ -331,23 +329,20 @@ def test_rule_with_no_spark_form_runs_with_polars(spark, tmp_path: Path, monkeyp
                 CompiledRule("few-old", None, "few-old", share, kind="aggregate",
                              columns=("age_at_index", "cohort_group"))]  # fmt: skip
 
-    monkeypatch.setattr(polars_execute, "compile_contract", with_window)
-    monkeypatch.setattr(spark_execute, "compile_contract", with_window)
+    monkeypatch.setattr(polars_execute, "compile_contract", with_window)  # both engines' rules
     for fmt in ("csv", "parquet"):
         ours, theirs = same(spark, write(R, tmp_path, "reoffending", fmt), "reoffending")
         assert ours.counts["below-group-mean"] == 2 and ours.counts["few-old"] == 1
 
 
 def test_a_rule_that_crashes_becomes_a_finding(spark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pubcheck.extracts.spark import execute as spark_execute
-
     real = polars_execute.compile_contract
     boom = pl.col("offender_id").str.slice(0, 1).cast(pl.Int8)  # strict cast of "O": raises on both engines
 
     def with_crash(stem: str) -> list[CompiledRule]:
         return [*real(stem), CompiledRule("boom", None, "boom", boom > 0, columns=("offender_id",))]
 
-    monkeypatch.setattr(spark_execute, "compile_contract", with_crash)
+    monkeypatch.setattr(polars_execute, "compile_contract", with_crash)  # both engines' rules
     result = spark_validate(spark, write(R, tmp_path, "reoffending", "parquet"), "reoffending")
     assert list(result.by_rule) == ["check-error"] and "boom" in result.findings[0].message
     assert result.counts["range:age_at_index"] == 0  # the other rules still ran

@@ -115,10 +115,15 @@ def discover(directory: Path, *, allow_remote: bool = False, find=None,  # type:
                 locations=(Location(str(package.path), 0, name),),
             ))  # fmt: skip
     if not found:
-        findings.append(Finding(
-            check="extract-missing", severity="error",
-            message=f"{directory} holds no extract pubcheck knows (expected files like pupils.parquet "
-                    "or reoffending.csv; see schemas/extracts.py)",
-            expected="at least one extract", found="none", locations=(),
-        ))  # fmt: skip
+        findings.append(no_extracts(directory))
     return findings, found, package
+
+
+def no_extracts(directory: object) -> Finding:
+    """The finding for a folder (or URI) without any extract pubcheck knows (both engines)."""
+    return Finding(
+        check="extract-missing", severity="error",
+        message=f"{directory} holds no extract pubcheck knows (expected files like pupils.parquet "
+                "or reoffending.csv; see schemas/extracts.py)",
+        expected="at least one extract", found="none", locations=(),
+    )  # fmt: skip

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -99,13 +100,30 @@ def adjust_suite(suite: dict[str, Any], stem: str, previous_rows: int, config: R
 def _gx(stem: str, path: Path, cur: pl.DataFrame, prev: pl.DataFrame, *, suites_dir: Path | None,
         state_dir: Path, data_docs: Path | None, config: RefreshConfig) -> Any:  # fmt: skip
     """The GX checkpoint on one extract: a GxResult, or (findings, runs) when GX itself failed."""
+
+    def derived() -> dict[str, Any]:
+        from pubcheck.refresh.gx import suite_from_extract
+
+        return suite_from_extract(prev, stem)
+
+    return gx_checkpoint(stem, path, lambda: cur, derived, lambda: prev.height, suites_dir=suites_dir,
+                         state_dir=state_dir, data_docs=data_docs, config=config)  # fmt: skip
+
+
+def gx_checkpoint(stem: str, path: Any, data: Callable[[], Any], derived: Callable[[], dict[str, Any]],
+                  prev_rows: Callable[[], int], *, suites_dir: Path | None, state_dir: Path, data_docs: Path | None,
+                  config: RefreshConfig) -> Any:  # fmt: skip
+    """The GX checkpoint on one extract, on either engine: the hand-written suite in `suites_dir`
+    or `derived()` from the previous extract, adjusted (row counts from `prev_rows()`) and run on
+    `data()`, each called within (a Spark job that fails is reported too); a GxResult, or
+    (findings, runs) when GX itself failed (a harness error, reported)."""
     try:
-        from pubcheck.refresh.gx import read_suite, run_suite, suite_from_extract
+        from pubcheck.refresh.gx import read_suite, run_suite
 
         hand = suites_dir / f"{stem}.json" if suites_dir is not None else None
-        suite = read_suite(hand) if hand is not None and hand.is_file() else suite_from_extract(prev, stem)
-        suite = adjust_suite(suite, stem, prev.height, config)
-        return run_suite(cur, suite, data_docs=data_docs, project_dir=state_dir, document=str(path),
+        suite = read_suite(hand) if hand is not None and hand.is_file() else derived()
+        suite = adjust_suite(suite, stem, prev_rows(), config)
+        return run_suite(data(), suite, data_docs=data_docs, project_dir=state_dir, document=str(path),
                          run_name=f"pubcheck refresh {path.name}")  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - a harness error, reported, never a traceback
         why = f"Great Expectations failed: {type(exc).__name__}: {exc}"

@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from pubcheck.model import Finding
-from pubcheck.refresh.drift import SAMPLE, RefreshConfig, _finding
+from pubcheck.refresh.drift import SAMPLE, RefreshConfig
 
 
 class SparkView:
@@ -276,20 +276,8 @@ class SparkGate:
     def gx(self, stem: str, path: Any, cur: SparkView, prev: SparkView, *, suites_dir: Path | None,
            state_dir: Path, data_docs: Path | None, config: RefreshConfig) -> Any:  # fmt: skip
         """refresh.gate._gx on Spark: the suite run by GX on a Spark datasource."""
-        from pubcheck.model import CheckRun
+        from pubcheck.refresh.gate import gx_checkpoint
 
-        try:
-            from pubcheck.refresh.gate import adjust_suite
-            from pubcheck.refresh.gx import read_suite, run_suite
-
-            hand = suites_dir / f"{stem}.json" if suites_dir is not None else None
-            suite = read_suite(hand) if hand is not None and hand.is_file() else suite_from_spark(prev, stem)
-            suite = adjust_suite(suite, stem, prev.height, config)
-            return run_suite(cur.typed(), suite, data_docs=data_docs, project_dir=state_dir, document=str(path),
-                             run_name=f"pubcheck refresh {path.name}")  # fmt: skip
-        except Exception as exc:  # noqa: BLE001 - a harness error, reported, never a traceback
-            why = f"Great Expectations failed: {type(exc).__name__}: {exc}"
-            return ([_finding("gx-internal-error", "error", path, None, f"{why} (a harness error, not a data failure)",
-                              "the GX checkpoint to run", type(exc).__name__)],
-                    [CheckRun("gx-expectation", key=f"suite {stem}", target=str(path), stage="gx", status="skipped",
-                              reason=why)])  # fmt: skip
+        return gx_checkpoint(stem, path, cur.typed, lambda: suite_from_spark(prev, stem), lambda: prev.height,
+                             suites_dir=suites_dir, state_dir=state_dir, data_docs=data_docs,
+                             config=config)  # fmt: skip

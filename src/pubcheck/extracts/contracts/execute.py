@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -87,19 +87,7 @@ def _validate(result: ContractResult, path: Path, stem: str, *, sample: int, con
             f"{len(set(src.columns) | set(src.unusable))} columns are missing; its {result.rows:,} rows are not "
             "validated value by value", "the contract's columns", f"columns {', '.join(src.columns) or 'none'}"))
         return
-    rules = compile_contract(stem)
-    usable = set(src.columns)
-    runnable: list[CompiledRule] = []
-    for rule in rules:
-        if any(c not in usable for c in rule.columns):
-            result.skipped.append(rule.key)
-        else:
-            runnable.append(rule)
-    if result.skipped:
-        _add(result, *_file_finding(
-            STRUCTURE, "warning", path, "not-checked", f"not-checked: {len(result.skipped)} rules read columns "
-            f"that are missing or unusable: {', '.join(result.skipped)}", "every rule checked",
-            ", ".join(f"{c} ({why})" for c, why in src.unusable.items())))  # fmt: skip
+    runnable = runnable_rules(result, stem, path, src.columns, src.unusable)
 
     # ---- the one query: a count per rule
     exprs: list[pl.Expr] = [pl.len().alias("__len")]
@@ -172,6 +160,25 @@ def _validate(result: ContractResult, path: Path, stem: str, *, sample: int, con
     for r in runnable:
         if r.kind == "aggregate" and counts.get(r.key):
             _add(result, r.key, _aggregate_finding(src, r))
+
+
+def runnable_rules(result: ContractResult, stem: str, path: Path, columns: Iterable[str],
+                   unusable: dict[str, str]) -> list[CompiledRule]:  # fmt: skip
+    """The contract's compiled rules whose columns the file has, usable; the others are listed in
+    `result.skipped` and reported once as `not-checked` (both engines)."""
+    usable = set(columns)
+    runnable: list[CompiledRule] = []
+    for rule in compile_contract(stem):
+        if any(c not in usable for c in rule.columns):
+            result.skipped.append(rule.key)
+        else:
+            runnable.append(rule)
+    if result.skipped:
+        _add(result, *_file_finding(
+            STRUCTURE, "warning", path, "not-checked", f"not-checked: {len(result.skipped)} rules read columns "
+            f"that are missing or unusable: {', '.join(result.skipped)}", "every rule checked",
+            ", ".join(f"{c} ({why})" for c, why in unusable.items())))  # fmt: skip
+    return runnable
 
 
 def _add(result: ContractResult, key: str, finding: Finding) -> None:

@@ -37,22 +37,13 @@ def find_extracts(directory: Path) -> dict[str, Path]:
     return found
 
 
-@dataclass
-class _Source:
-    """An extract opened for validation: typed columns (the declared dtypes) plus, for
-    columns parsed from text or cast from a wrong type, the column as read (RAW prefix)."""
+class Keyed:
+    """What an opened extract does on either engine: its findings kept by the rule they are
+    about, and its rows counted as a file's lines (a CSV's header is line 1)."""
 
-    path: Path
-    kind: str  # "csv" | "parquet"
-    base: pl.LazyFrame | None
-    findings: list[Finding] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)  # declared columns that can be checked
-    parsed: dict[str, pl.DataType] = field(default_factory=dict)  # column -> declared dtype, RAW kept
-    wrong_dtype: dict[str, str] = field(default_factory=dict)  # Parquet column -> dtype in the file
-    unusable: dict[str, str] = field(default_factory=dict)  # declared column -> why it cannot be checked
-    excluded: list[int] = field(default_factory=list)  # data rows (0-based) left out: malformed lines
-    blank: list[int] = field(default_factory=list)  # those of them that are blank lines
-    keyed: dict[str, Finding] = field(default_factory=dict)  # rule key -> finding
+    kind: str
+    findings: list[Finding]
+    keyed: dict[str, Finding]
 
     def add(self, key: str, finding: Finding) -> None:
         if finding.key is None:
@@ -70,6 +61,24 @@ class _Source:
 
     def line(self, row: int) -> int:
         return int(row) + self.offset
+
+
+@dataclass
+class _Source(Keyed):
+    """An extract opened for validation: typed columns (the declared dtypes) plus, for
+    columns parsed from text or cast from a wrong type, the column as read (RAW prefix)."""
+
+    path: Path
+    kind: str  # "csv" | "parquet"
+    base: pl.LazyFrame | None
+    findings: list[Finding] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # declared columns that can be checked
+    parsed: dict[str, pl.DataType] = field(default_factory=dict)  # column -> declared dtype, RAW kept
+    wrong_dtype: dict[str, str] = field(default_factory=dict)  # Parquet column -> dtype in the file
+    unusable: dict[str, str] = field(default_factory=dict)  # declared column -> why it cannot be checked
+    excluded: list[int] = field(default_factory=list)  # data rows (0-based) left out: malformed lines
+    blank: list[int] = field(default_factory=list)  # those of them that are blank lines
+    keyed: dict[str, Finding] = field(default_factory=dict)  # rule key -> finding
 
     def counting(self) -> pl.LazyFrame:
         assert self.base is not None

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pubcheck.extracts.validate import ExtractSummary
+from pubcheck.extracts.validate import ExtractSummary, no_extracts
 from pubcheck.model import Finding, InputError
 
 
@@ -129,12 +129,7 @@ class SparkEngine:
                     for f in package.findings]  # fmt: skip
         found = self.find_extracts(where)
         if not found:
-            findings.append(Finding(
-                check="extract-missing", severity="error",
-                message=f"{directory} holds no extract pubcheck knows (expected files like pupils.parquet "
-                        "or reoffending.csv; see schemas/extracts.py)",
-                expected="at least one extract", found="none", locations=(),
-            ))  # fmt: skip
+            findings.append(no_extracts(directory))
         return findings, found, package
 
     def run_extracts(self, directory: str | Path, corpus: Any, progress: Any = None, *,

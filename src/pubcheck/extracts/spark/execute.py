@@ -28,8 +28,8 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from pubcheck.extracts.contracts import execute as polars_execute
-from pubcheck.extracts.contracts.common import CONTRACT, RAW, ROW, STRUCTURE, _err, _file_finding
-from pubcheck.extracts.contracts.compile import CompiledRule, compile_contract
+from pubcheck.extracts.contracts.common import CONTRACT, RAW, ROW, _err, _file_finding
+from pubcheck.extracts.contracts.compile import CompiledRule
 from pubcheck.extracts.contracts.execute import COMBINED_ROWS, ContractResult, _add, _pandera_error, _pandera_on
 from pubcheck.extracts.contracts.findings import _aggregate_finding, _dtype_finding, _rule_finding, aggregate_detail
 from pubcheck.extracts.spark.read import SparkSource, location, open_source
@@ -100,19 +100,7 @@ def _validate(spark: SparkSession, result: ContractResult, stem: str, *, sample:
     if src.df is None:
         return
     df = src.df
-    rules = compile_contract(stem)
-    usable = set(src.columns)
-    runnable: list[CompiledRule] = []
-    for rule in rules:
-        if any(c not in usable for c in rule.columns):
-            result.skipped.append(rule.key)
-        else:
-            runnable.append(rule)
-    if result.skipped:
-        _add(result, *_file_finding(
-            STRUCTURE, "warning", src.path, "not-checked", f"not-checked: {len(result.skipped)} rules read columns "  # type: ignore[arg-type]
-            f"that are missing or unusable: {', '.join(result.skipped)}", "every rule checked",
-            ", ".join(f"{c} ({why})" for c, why in src.unusable.items())))  # fmt: skip
+    runnable = polars_execute.runnable_rules(result, stem, src.path, src.columns, src.unusable)  # type: ignore[arg-type]
     plan = _Plan(runnable, src, df)
     result.timings["open"] = time.perf_counter() - t
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +235,7 @@ def parse_text(raw: Column, want: Any) -> Column:
 
 
 @dataclass
-class SparkSource:
+class SparkSource(polars_read.Keyed):
     """An extract opened with Spark: `df` holds ROW, the declared columns that can be checked
     (typed) and, for columns parsed from text or cast from another type, the column as read
     (RAW prefix); malformed CSV lines are already left out. The other fields mean what they
@@ -254,26 +254,9 @@ class SparkSource:
     present: list[str] = field(default_factory=list)  # the file's own columns, in its order
     keyed: dict[str, Finding] = field(default_factory=dict)
 
-    def add(self, key: str, finding: Finding) -> None:
-        if finding.key is None:  # as _Source.add: the rule it is about
-            finding = replace(finding, key=key)
-        self.findings.append(finding)
-        self.keyed.setdefault(key, finding)
-
     @property
     def base(self) -> DataFrame | None:
         return self.df
-
-    @property
-    def offset(self) -> int:
-        return 2 if self.kind == "csv" else 1
-
-    @property
-    def unit(self) -> str:
-        return "line" if self.kind == "csv" else "row"
-
-    def line(self, row: int) -> int:
-        return int(row) + self.offset
 
     def typed(self) -> DataFrame:
         """The declared columns only, typed (what the recomputation and GX read)."""

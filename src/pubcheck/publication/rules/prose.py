@@ -65,8 +65,7 @@ def prose_agrees_with_table(corpus: Corpus) -> Iterator[Finding]:
         # no cell under this period: does the table hold the value under another label?
         if key.period is None:
             continue
-        others = [c for c in corpus.cells(f.document) if c.unit == f.unit
-                  and c.key.with_(period=None) == key.with_(period=None)]  # fmt: skip
+        others = corpus.cells_any_period(key, f.unit, f.document)
         if not others:
             continue
         hits = [c for c in others if c.interval.overlaps(f.interval)]

@@ -80,10 +80,10 @@ def _ratio_check(corpus: Corpus, v: Figure) -> Iterator[Finding]:
         other_vals = [name for name, _ in dim.values if name not in (val, "all")]
         for ov in other_vals:
             base = dict(dims)
-            num_k = [c for c in corpus.cells() if c.unit == "percent"
-                     and c.key.indicator == k.indicator and dict(c.key.breakdown).get(dname) == val]  # fmt: skip
-            den_k = [c for c in corpus.cells() if c.unit == "percent"
-                     and c.key.indicator == k.indicator and dict(c.key.breakdown).get(dname) == ov]  # fmt: skip
+            num_k = [c for c in corpus.indicator_cells(k.indicator) if c.unit == "percent"
+                     and dict(c.key.breakdown).get(dname) == val]  # fmt: skip
+            den_k = [c for c in corpus.indicator_cells(k.indicator) if c.unit == "percent"
+                     and dict(c.key.breakdown).get(dname) == ov]  # fmt: skip
             a, b = _like_for_like(num_k, dname, base), _like_for_like(den_k, dname, base)
             if a is None or b is None:
                 continue

@@ -21,8 +21,7 @@ def figure_traces_to_source(corpus: Corpus) -> Iterator[Finding]:
         k = corpus.resolved(f)
         others = [g for g in corpus.lookup(k, f.unit) if g is not f]
         # the same value under another period label is traced (prose-table warns of the label)
-        others += [c for c in corpus.cells() if c.unit == f.unit and c.interval.overlaps(f.interval)
-                   and c.key.with_(period=None) == k.with_(period=None)]  # fmt: skip
+        others += [c for c in corpus.cells_any_period(k, f.unit) if c.interval.overlaps(f.interval)]
         comp = corpus.rules.complements.get(k.measure or "")
         if comp:
             others += corpus.lookup(k.with_(measure=comp), f.unit)
