@@ -77,7 +77,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
 from pubcheck.documents.load import Document
@@ -297,18 +296,17 @@ def _number(cell: Cell) -> tuple[float, int] | None:
 
 @lru_cache(maxsize=1 << 16)
 def _number_text(text: str) -> tuple[float, int] | None:
+    first = text[:1]
+    if not (first.isdecimal() or first in "+-£"):  # a label: a figure opens with a digit, a sign or £
+        return None
     raw = re.sub(r"\s*\[(?:p|r|u|e)\]\s*$", "", text, flags=re.I)
     raw = re.sub(r"^£\s*|\s*(?:%|per cent|pp)$", "", raw)
     if not _NUMBER_TEXT.match(raw):
         return None
-    digits = raw.replace(",", "")
-    try:
-        d = Decimal(digits)
-    except InvalidOperation:
-        return None
-    exp = d.as_tuple().exponent
-    decimals = -exp if isinstance(exp, int) and exp < 0 else 0
-    value = float(d)
+    digits = raw.replace(",", "")  # [-+]?digits[.digits]: read as Decimal would read it
+    dot = digits.find(".")
+    decimals = len(digits) - dot - 1 if dot >= 0 else 0
+    value = float(digits)
     if decimals >= 12:  # 0.30000000000000004: float noise written out, not precision
         short = f"{round(value, 9):.9f}".rstrip("0")
         decimals = len(short.split(".")[1]) if "." in short else 0
@@ -426,11 +424,16 @@ class TidyTable:
     def _groups(self, name: str) -> list[tuple[tuple[tuple[str, str], ...], dict[str, TidyCell]]]:
         out: dict[tuple[tuple[str, str], ...], dict[str, TidyCell]] = {}
         for c in self.cells:
-            lab = c.label(name)
+            lab = None
+            others = []
+            for k, v in c.labels:  # a few pairs: one pass for the label and the others (the last wins)
+                if k == name:
+                    lab = v
+                else:
+                    others.append((k, v))
             if lab is None:
                 continue
-            rest = tuple((k, v) for k, v in c.labels if k != name)
-            out.setdefault(rest, {}).setdefault(lab, c)
+            out.setdefault(tuple(others), {}).setdefault(lab, c)
         return list(out.items())
 
 

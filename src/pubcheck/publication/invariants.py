@@ -47,8 +47,10 @@ def _base_rows_scraped(cells: list[Figure], indicators: tuple[str, ...]) -> list
     tables: dict[tuple, list[Figure]] = defaultdict(list)
     row_labels: dict[tuple, set[str | None]] = defaultdict(set)
     for c in cells:
+        if c.key.indicator not in indicators:  # only these tables' rows are counted
+            continue
         row_labels[(c.document, c.table, c.key.indicator)].add(c.row)
-        if c.key.indicator in indicators and c.key.measure == "sample_size":
+        if c.key.measure == "sample_size":
             tables[(c.document, c.table, c.key.indicator)].append(c)
     rows = []
     for (doc, table, ind), cs in tables.items():
