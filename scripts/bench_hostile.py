@@ -2,8 +2,8 @@
 """Hostile and huge input (issue 11): regenerate every case into a scratch folder, run pubcheck
 on each beside the bundled (good) publications, and print wall time, peak memory (RSS summed
 over the process tree: pubcheck and its workers) and the finding for each; then the time of
-`check` on a generated CSV table of 1,000 to 100,000 rows, and the speed-up of reading in
-parallel.
+`check` on a generated CSV table of 1,000 to 100,000 rows, extraction throughput (MB/s of text,
+ordinary and pathological), and the speed-up of reading in parallel.
 
     .venv/bin/python scripts/bench_hostile.py [--out data/hostile] [--only NAME,...] [--rows 1000,...]
 
@@ -432,6 +432,35 @@ def summarise(r: dict) -> str:
     return f"exit {r['code']}: {what}{g}"
 
 
+def throughput(out: Path) -> None:
+    """Extraction alone (reading the lines into figures, in this process): MB of text per second
+    on ordinary prose (the bundled publications' prose lines, shuffled to 4 MB) and on lines of
+    2 MB of one pathological piece; figures per second where the text is nothing but figures."""
+    from pubcheck.documents.load import Document
+    from pubcheck.figures.read import extract_within
+    from pubcheck.limits import DEFAULT
+
+    r = random.Random(1)
+    prose = [line for p in sorted((ROOT / "published").glob("*.txt"))
+             for line in p.read_text(encoding="utf-8").splitlines() if len(line) > 80 and "\t" not in line]  # fmt: skip
+    text, n = [], 0
+    while n < 4_000_000:
+        line = r.choice(prose)
+        text.append(line)
+        n += len(line) + 1
+    inputs = [("prose of the publications, 4 MB", text)]
+    for piece in (".", "1", "-", "...", "word ", "1,", "1 ", "1% ", "In 2011, 35.8 per cent (n=1,234) "):
+        inputs.append((f"one 2 MB line of {piece!r}", [piece * (2_000_000 // len(piece))]))
+    print(f"{'input':44} {'MB':>5} {'seconds':>8} {'MB/s':>6} {'figures':>9} {'figures/s':>10}")
+    for name, lines in inputs:
+        size = sum(len(x) + 1 for x in lines) / 1e6
+        t0 = time.perf_counter()
+        ex = extract_within(Document("t.txt", lines, ""), DEFAULT)
+        dt = time.perf_counter() - t0
+        print(f"{name:44} {size:5.1f} {dt:8.2f} {size / dt:6.2f} {len(ex.figures):9,} {len(ex.figures) / dt:10,.0f}",
+              flush=True)  # fmt: skip
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "data" / "hostile")
@@ -439,6 +468,7 @@ def main() -> int:
     ap.add_argument("--rows", default="1000,2000,5000,10000,20000,50000,100000")
     ap.add_argument("--no-cases", action="store_true")
     ap.add_argument("--no-parallel", dest="parallel", action="store_false")
+    ap.add_argument("--no-throughput", dest="throughput", action="store_false")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if not args.no_cases:
@@ -451,6 +481,9 @@ def main() -> int:
             print(f"{name:44} {command:8} {r['seconds']:7.1f} {r['peak'] / 1e6:8.0f}  {summarise(r)}", flush=True)
             if command != "fetch":
                 shutil.rmtree(Path(argv[1]) if command != "refresh" else Path(argv[2]).parent, ignore_errors=True)
+    if args.throughput:
+        print("\nextraction throughput")
+        throughput(args.out)
     if args.parallel:
         print("\nparallel reading: check on 8 HTML pages of 400 KB (tables) and 4 PDFs of 100 pages")
         d = args.out / "parallel"
