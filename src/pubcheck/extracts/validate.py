@@ -45,7 +45,7 @@ def run_extracts(directory: Path, corpus, progress=None, *, allow_remote: bool =
     import polars as pl
 
     from pubcheck.extracts.contracts import contract_runs, load_extract, validate_extract
-    from pubcheck.extracts.recompute import aggregate, compare
+    from pubcheck.extracts.recompute import aggregate
 
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory of extracts")
@@ -67,15 +67,21 @@ def run_extracts(directory: Path, corpus, progress=None, *, allow_remote: bool =
                 frames[stem] = lf
     if progress:
         progress("recomputing published figures")
-    agg = aggregate(frames, package.scales)
+    more, comparisons = recompare(aggregate(frames, package.scales), package, found, corpus, directory)
+    return findings + more, summaries, comparisons
+
+
+def recompare(agg: Any, package: Any, found: dict[str, Any], corpus: Any, directory: object
+              ) -> tuple[list[Finding], list[Any]]:  # fmt: skip
+    """The recomputed aggregates compared with every published figure they cover, and the
+    indicator invariants run on them (both engines): (findings, comparisons)."""
+    from pubcheck.extracts.invariants import recomputed_findings
+    from pubcheck.extracts.recompute import compare
+
     agg.scales_known = package.scales_known
     agg.files = {stem: str(p) for stem, p in found.items()}
-    rec_findings, comparisons = compare(corpus, agg)
-    findings += rec_findings
-    from pubcheck.extracts.invariants import recomputed_findings
-
-    findings += recomputed_findings(agg, str(directory))
-    return findings, summaries, comparisons
+    findings, comparisons = compare(corpus, agg)
+    return findings + recomputed_findings(agg, str(directory)), comparisons
 
 
 def discover(directory: Path, *, allow_remote: bool = False, find=None,  # type: ignore[no-untyped-def]

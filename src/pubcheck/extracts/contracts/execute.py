@@ -181,6 +181,19 @@ def runnable_rules(result: ContractResult, stem: str, path: Path, columns: Itera
     return runnable
 
 
+def combined_keys(violations: Iterable[str], counts: dict[str, int], sample: int) -> list[str]:
+    """The failing rules whose sample rows are fetched in one combined pass (both engines): the
+    rarest first, while each fails on fewer than 4 samples' worth of rows and together they stay
+    within COMBINED_ROWS."""
+    combined: list[str] = []
+    total = 0
+    for key in sorted(violations, key=lambda k: counts.get(k, 0)):
+        if counts.get(key, 0) < 4 * sample and total + counts.get(key, 0) <= COMBINED_ROWS:
+            combined.append(key)
+            total += counts.get(key, 0)
+    return combined
+
+
 def _add(result: ContractResult, key: str, finding: Finding) -> None:
     if finding.key is None:  # the rule it is about: its identity across runs, and its check run
         finding = replace(finding, key=key)
@@ -257,12 +270,7 @@ def _samples(src: _Source, failing: list[CompiledRule], failing_dtype: list[str]
         if r.kind != "unique":
             g = guard(r)
             violations[r.key] = (_violation(r, src, g), g is not None)
-    combined: list[str] = []
-    total = 0
-    for key in sorted(violations, key=lambda k: counts.get(k, 0)):
-        if counts.get(key, 0) < 4 * sample and total + counts.get(key, 0) <= COMBINED_ROWS:
-            combined.append(key)
-            total += counts.get(key, 0)
+    combined = combined_keys(violations, counts, sample)
     out: dict[str, pl.DataFrame] = {}
     if combined:
         # the flags are computed on the whole frame, then filtered: a rule with a window

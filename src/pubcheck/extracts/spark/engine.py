@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pubcheck.extracts.validate import ExtractSummary, no_extracts
+from pubcheck.extracts.validate import ExtractSummary, no_extracts, recompare
 from pubcheck.model import Finding, InputError
 
 
@@ -137,8 +137,6 @@ class SparkEngine:
         """Validate every extract in `directory` (a local folder or a URI) and recompute the
         published figures of `corpus`: the same findings as the polars engine's run_extracts."""
         from pubcheck.extracts.contracts import contract_runs
-        from pubcheck.extracts.invariants import recomputed_findings
-        from pubcheck.extracts.recompute import compare
 
         if progress:
             progress("starting Spark")
@@ -162,10 +160,5 @@ class SparkEngine:
                     frames[stem] = df
         if progress:
             progress("recomputing published figures on Spark")
-        agg = self.aggregate(frames, package.scales)
-        agg.scales_known = package.scales_known
-        agg.files = {stem: str(p) for stem, p in found.items()}
-        rec_findings, comparisons = compare(corpus, agg)
-        findings += rec_findings
-        findings += recomputed_findings(agg, str(directory))
-        return findings, summaries, comparisons
+        more, comparisons = recompare(self.aggregate(frames, package.scales), package, found, corpus, directory)
+        return findings + more, summaries, comparisons

@@ -30,7 +30,7 @@ from pyspark.sql import functions as F
 from pubcheck.extracts.contracts import execute as polars_execute
 from pubcheck.extracts.contracts.common import CONTRACT, RAW, ROW, _err, _file_finding
 from pubcheck.extracts.contracts.compile import CompiledRule
-from pubcheck.extracts.contracts.execute import COMBINED_ROWS, ContractResult, _add, _pandera_error, _pandera_on
+from pubcheck.extracts.contracts.execute import ContractResult, _add, _pandera_error, _pandera_on
 from pubcheck.extracts.contracts.findings import _aggregate_finding, _dtype_finding, _rule_finding, aggregate_detail
 from pubcheck.extracts.spark.read import SparkSource, location, open_source
 from pubcheck.extracts.spark.translate import Untranslatable, col, polars_to_spark
@@ -282,12 +282,7 @@ def _samples(src: SparkSource, df: DataFrame, plan: _Plan, failing: list[Compile
         else:
             v_spark = F.coalesce(~plan.ok[r.key], F.lit(False))
         violations[r.key] = ((v_spark & g[0]) if g is not None else v_spark, g is not None)
-    combined: list[str] = []
-    total = 0
-    for key in sorted(violations, key=lambda k: counts.get(k, 0)):
-        if counts.get(key, 0) < 4 * sample and total + counts.get(key, 0) <= COMBINED_ROWS:
-            combined.append(key)
-            total += counts.get(key, 0)
+    combined = polars_execute.combined_keys(violations, counts, sample)
     if combined:
         flags = [violations[k][0].alias(f"__v{i}") for i, k in enumerate(combined)]
         hit_any = reduce(lambda a, b: a | b, [violations[k][0] for k in combined])
