@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pubcheck.model import Finding, InputError, Location
+from pubcheck.model import Finding, InputError, Location, changed
 
 if TYPE_CHECKING:
     from pubcheck.limits import InputLimit, Limits
@@ -38,7 +38,7 @@ class Document:
     def place(self, loc: Location, col: int | None = None) -> Location:
         """`loc` with the page, section or sheet/cell of its line (col: a table cell's index)."""
         where = self.place_of(loc.line, col)
-        return _with(loc, **where) if where else loc
+        return changed(loc, **where) if where else loc
 
     def place_of(self, line: int, col: int | None = None) -> dict[str, object]:
         """The Location fields that place `line` (and cell `col`) in the original file: page and
@@ -56,14 +56,6 @@ class Document:
         if "section" in p:
             return {"section": p["section"]}
         return {}
-
-
-def _with(loc: Location, **changes: object) -> Location:
-    """`replace(loc, **changes)`, cheaper (every figure of a converted document is placed):
-    Location is frozen and has no __post_init__."""
-    out = object.__new__(Location)
-    out.__dict__.update(loc.__dict__, **changes)
-    return out
 
 
 @lru_cache(maxsize=4096)

@@ -162,7 +162,7 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
         prev = line if len(line) <= WINDOW else line[-WINDOW:]
     markers: list[Location] = []
     if doc.places:  # a numeric table's figures were placed as they were made
-        figures = [_located(f, doc.place(f.location, _cell_col(f))) for f in figures]
+        figures = [changed(f, location=doc.place(f.location, f.col_index)) for f in figures]
     for t in tables:
         if t.is_contents or not numeric[id(t)]:
             continue
@@ -170,7 +170,7 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
             budget(len(figures), f"{t.id}, line {t.first_line}")
         cell_figs, ms = _table_figures(doc, t, rules, sections[min(t.first_line, len(doc.lines))])
         figures += cell_figs
-        markers += [doc.place(m) for m in ms] if doc.places else ms
+        markers += ms
     figures.sort(key=lambda f: (f.line, f.span[0]))
     notes = [_split_note(doc, split)] if split else []
     return Extraction(doc, figures, tables, footnotes, markers, notes)
@@ -188,18 +188,6 @@ def _split_note(doc: Document, lines: list[int]) -> Finding:
         expected=f"lines of at most {WINDOW:,} characters", found=f"{len(lines)} longer lines",
         locations=(loc,),
     )  # fmt: skip
-
-
-def _located(f: Figure, loc: Location) -> Figure:
-    """`replace(f, location=loc)` at a tenth of the cost (a table of 50,000 rows has 250,000
-    figures): Figure is frozen and has no __post_init__ to run again."""
-    g = object.__new__(Figure)
-    g.__dict__.update(f.__dict__, location=loc)
-    return g
-
-
-def _cell_col(f: Figure) -> int | None:
-    return f.col_index
 
 
 def section_of(doc: Document, t: Table, rules: LinkRules) -> int | None:
@@ -356,8 +344,9 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
                                      bool(PERCENT_WORDS.search(clabel)) or corner_percent or (
                                          caption_percent and not re.search(r"number of", clabel, re.I)))  # fmt: skip
             clabel, is_sample, label_percent = columns[cell.col]
-            if cell.is_marker:
-                markers.append(Location(doc.path, row.lineno, quote, figure=cell.stripped))
+            if cell.is_marker:  # placed by its line (in a sheet: the row's first cell)
+                markers.append(Location(doc.path, row.lineno, quote, figure=cell.stripped,
+                                        **doc.place_of(row.lineno)))  # type: ignore[arg-type]
                 continue
             if not cell.is_number:
                 continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pubcheck.config import Config
 from pubcheck.figures.extract import Extraction
@@ -59,48 +60,55 @@ class Corpus:
                 return k.with_(period=latest)
         return k
 
+    @cached_property
+    def _cells(self) -> dict[str | None, list[Figure]]:
+        """The table cells by document (None: all), in order: rules ask per figure, and a table
+        of 50,000 rows has 250,000 cells (each index here is built once, when first asked)."""
+        by_doc: dict[str | None, list[Figure]] = defaultdict(list)
+        for f in self.figures:
+            if f.kind == "cell":
+                by_doc[f.document].append(f)
+                by_doc[None].append(f)
+        return by_doc
+
+    @cached_property
+    def _by_indicator(self) -> dict[str | None, list[Figure]]:
+        index: dict[str | None, list[Figure]] = defaultdict(list)
+        for c in self.cells():
+            index[c.key.indicator].append(c)
+        return index
+
+    @cached_property
+    def _by_unperiod(self) -> dict[tuple[Key, str], list[Figure]]:
+        index: dict[tuple[Key, str], list[Figure]] = defaultdict(list)
+        for c in self.cells():
+            index[(c.key if c.key.period is None else c.key.with_(period=None), c.unit)].append(c)
+        return index
+
+    @cached_property
+    def _by_key(self) -> dict[tuple[Key, str], list[Figure]]:
+        index: dict[tuple[Key, str], list[Figure]] = defaultdict(list)
+        for f in self.figures:
+            if f.kind in ("change", "range", "verbal", "ratio") or f.controlled:
+                continue
+            index[(self.resolved(f), f.unit)].append(f)
+        return index
+
     def cells(self, document: str | None = None) -> Iterator[Figure]:
-        """The table cells of one document (or of all), in order (grouped once: rules ask per
-        figure, and a table of 50,000 rows has 250,000 cells)."""
-        if self.__dict__.get("_cells") is None:
-            by_doc: dict[str | None, list[Figure]] = defaultdict(list)
-            for f in self.figures:
-                if f.kind == "cell":
-                    by_doc[f.document].append(f)
-                    by_doc[None].append(f)
-            self._cells = by_doc
+        """The table cells of one document (or of all), in order."""
         yield from self._cells.get(document, ())
 
     def indicator_cells(self, indicator: str | None) -> list[Figure]:
-        """The table cells linked to `indicator`, in order (indexed once)."""
-        if self.__dict__.get("_by_indicator") is None:
-            index: dict[str | None, list[Figure]] = defaultdict(list)
-            for c in self.cells():
-                index[c.key.indicator].append(c)
-            self._by_indicator = index
+        """The table cells linked to `indicator`, in order."""
         return self._by_indicator.get(indicator, [])
 
     def cells_any_period(self, key: Key, unit: str, document: str | None = None) -> list[Figure]:
-        """The table cells in `unit` whose key is `key` under any period (or none), in order:
-        the cells are indexed once, not scanned per figure asked about."""
-        if self.__dict__.get("_by_unperiod") is None:
-            index: dict[tuple[Key, str], list[Figure]] = defaultdict(list)
-            for c in self.cells():
-                index[(c.key if c.key.period is None else c.key.with_(period=None), c.unit)].append(c)
-            self._by_unperiod = index
+        """The table cells in `unit` whose key is `key` under any period (or none), in order."""
         k = key if key.period is None else key.with_(period=None)
         return [c for c in self._by_unperiod.get((k, unit), ()) if document is None or c.document == document]
 
     def lookup(self, key: Key, unit: str, *, document: str | None = None,
                cells_only: bool = False) -> list[Figure]:  # fmt: skip
-        """The figures (or cells) that measure `key` in `unit`, their periods resolved, in order
-        (the figures are indexed by key once, not scanned per lookup)."""
-        if self.__dict__.get("_by_key") is None:
-            index: dict[tuple[Key, str], list[Figure]] = defaultdict(list)
-            for f in self.figures:
-                if f.kind in ("change", "range", "verbal", "ratio") or f.controlled:
-                    continue
-                index[(self.resolved(f), f.unit)].append(f)
-            self._by_key = index
+        """The figures (or cells) that measure `key` in `unit`, their periods resolved, in order."""
         return [f for f in self._by_key.get((key, unit), ())
                 if (not cells_only or f.kind == "cell") and (document is None or f.document == document)]

@@ -24,16 +24,10 @@ def _unit_word(unit: str) -> str:
     )
 
 
-def _matches(pats, text: str) -> bool:  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=1 << 14)
+def _matches(pats: tuple[re.Pattern[str], ...], text: str) -> bool:
     """Does any of the patterns match `text`? (Asked of every cell's row and column label, so
     a tuple of patterns and a label are answered once.)"""
-    if isinstance(pats, tuple):
-        return _matches_once(pats, text)
-    return any(p.search(text) for p in pats)
-
-
-@lru_cache(maxsize=1 << 14)
-def _matches_once(pats: tuple[re.Pattern[str], ...], text: str) -> bool:
     return any(p.search(text) for p in pats)
 
 

@@ -152,8 +152,7 @@ def bases_agree(corpus: Corpus) -> Iterator[Finding]:
         samples: dict[str, dict[str, Figure]] = {}
         for t in numeric:
             cells = _table_cells(ex, t)
-            sample_cols = {col: _matches(r.sample_columns, col or "") for col in {c.column for c in cells}}
-            samp = {c.row or "": c for c in cells if sample_cols[c.column]}
+            samp = {c.row or "": c for c in cells if _matches(r.sample_columns, c.column or "")}
             total = next((c for lab, c in samp.items() if _matches(r.total_rows, lab)), None)
             for i in range(prev_end, t.first_line - 1):
                 m = BASE_LINE.match(lines[i])
