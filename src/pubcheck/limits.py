@@ -60,7 +60,7 @@ DESCRIPTIONS = {
     "html_bytes": "size of an HTML page",
     "zip_ratio": "inflation ratio of a ZIP member (XLSX, ODS)",
     "zip_members": "members of a ZIP file (XLSX, ODS)",
-    "figures": "figures extracted from one document",
+    "figures": "figures extracted from one document (numbers counted in runs included)",
 }
 SIZES = {"memory", "bytes", "html_bytes", "text"}  # accept K, M, G suffixes (binary)
 NAMES = tuple(f.name for f in fields(Limits))

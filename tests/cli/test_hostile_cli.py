@@ -56,3 +56,14 @@ def test_huge_numbers_never_reach_json_as_infinity(tmp_path: Path, capsys: pytes
 def test_help_lists_the_limits() -> None:
     with pytest.raises(SystemExit):
         main(["check", "--help"])
+
+
+def test_figures_lists_the_numbers_check_counts_as_a_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = " ".join(f"{i}.5" for i in range(50))
+    (tmp_path / "flat.txt").write_text(f"Rates: {run}\nOf them, 12 per cent.\n")
+    assert main(["figures", str(tmp_path), "--format", "json", "--workers", "0"]) == 0
+    texts = [f["text"] for f in json.loads(capsys.readouterr().out)["figures"]]
+    assert texts == [f"{i}.5" for i in range(50)] + ["12 per cent"]
+    assert main(["check", str(tmp_path), "--format", "json", "--workers", "0", "--no-progress"]) == 0
+    [note] = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["check"] == "figure-run"]
+    assert "50 numbers" in note["message"]

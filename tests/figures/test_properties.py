@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pubcheck.documents.load import Document
 from pubcheck.figures import lexer, periods
-from pubcheck.figures.extract import WINDOW, extract, sentence_spans, windows
+from pubcheck.figures.extract import RUN_MIN, WINDOW, extract, sentence_spans, windows
 from pubcheck.figures.numbers import parse_number, rounding_interval
 from pubcheck.figures.periods import PATTERNS as PERIOD_PATTERNS
 from pubcheck.figures.periods import find_periods
@@ -46,6 +46,21 @@ def test_lexing_never_raises_and_figures_are_well_formed(line: str) -> None:
         assert f.value == f.value and abs(f.value) < float("inf")
     for t in labels:
         assert line[t.start : t.end] == t.text
+
+
+# text before a figure: pieces, then often a qualifier and what may stand between it and the figure
+QUALIFIED = st.tuples(
+    st.lists(st.sampled_from(PIECES), max_size=8).map("".join),
+    st.sampled_from([*lexer.QUALIFIER_WORDS, "ABOUT", "C.", "(", "-", "x", ""]),
+    st.sampled_from(["", " ", "  ", "\u00a0", " a ", " a", " £", " £ ", "£", ".", " 1"]),
+).map("".join)
+
+
+@FAST
+@given(QUALIFIED)
+def test_the_qualifier_shortcut_never_skips_a_qualifier(before: str) -> None:
+    m = lexer.QUALIFIER_RE.search(before[-30:])
+    assert lexer._qualifier(before) == (m.group(1).lower() if m else None)
 
 
 @FAST
@@ -113,6 +128,12 @@ def test_pathological_runs_take_linear_time(run: str) -> None:
     ex = extract(Document("x.txt", [run, "x\t" + run, run + " 5 per cent"], ""))
     assert time.perf_counter() - t0 < SLOW
     assert all(f.interval.lo <= f.interval.hi for f in ex.figures)
+    # numbers in runs (no word between them) are counted, never also read as figures
+    for r in ex.runs:
+        line = ex.document.lines[r.line - 1]
+        assert 0 <= r.start < r.end <= len(line) and r.count >= RUN_MIN
+        assert not any(f.line == r.line and f.span[0] < r.end and f.span[1] > r.start for f in ex.figures)
+    assert ex.runs or "1 " not in run  # a run of '1 ' is at least one run
 
 
 @FAST

@@ -97,3 +97,55 @@ def test_an_over_long_line_is_read_in_windows_with_a_note(tmp_path: Path) -> Non
     assert len([f for f in ex.figures if f.text == "35.8 per cent"]) == 2_000
     assert [f.check for f in loaded.findings if f.check != "document-unknown"] == ["long-line"]
     assert max(len(f.location.quote) for f in ex.figures) < 100  # each figure quotes its sentence
+
+
+def _run_document(tmp_path: Path, numbers: int) -> tuple[Path, list[str]]:
+    """A sentence, then a line of `numbers` numbers with no word between them, then a sentence."""
+    run = [f"{i % 97}.{i % 10}%" if i % 3 == 0 else f"{i * 7:,}" for i in range(numbers)]
+    (tmp_path / "flat.txt").write_text("In 2011, 35.8 per cent re-offended.\n"
+                                       + "Rates: " + " ".join(run) + "\nSome 12 per cent did not.\n")  # fmt: skip
+    return tmp_path, run
+
+
+def test_numbers_in_a_row_without_words_are_counted_as_a_run_with_a_note(tmp_path: Path) -> None:
+    loaded = read_all(_run_document(tmp_path, 1_000)[0], workers=0)
+    [ex] = loaded.extractions
+    assert [f.text for f in ex.figures] == ["35.8 per cent", "12 per cent"]  # the sentences around it
+    [run] = ex.runs
+    line = ex.document.lines[1]
+    assert (run.line, run.count, line[: run.start]) == (2, 1_000, "Rates: ")
+    assert run.end == len(line) and ex.numbers == 1_002
+    [note] = [f for f in loaded.findings if f.check == "figure-run"]
+    assert note.severity == "info" and "line 2 holds 1,000 numbers" in note.message
+    assert not [f for f in loaded.findings if f.check == "no-figures"]
+
+
+def test_a_run_is_listed_figure_by_figure_where_asked(tmp_path: Path) -> None:
+    loaded = read_all(_run_document(tmp_path, 300)[0], workers=0)
+    [ex] = loaded.extractions
+    _, run = _run_document(tmp_path, 300)
+    figs = ex.run_figures()
+    assert [f.text for f in figs] == run  # "1.5%" a percentage, "1,421" a count, in order
+    line = ex.document.lines[1]
+    assert all(line[f.span[0] : f.span[1]] == f.text and f.line == 2 for f in figs)
+    assert all(f.text in f.location.quote and len(f.location.quote) <= 100 for f in figs)
+    assert {f.unit for f in figs} == {"percent", "count"} and not any(f.key.indicator for f in figs)
+
+
+@pytest.mark.parametrize("text", [
+    "1994–95 59 7.5 61 7.8 1995–96 59 7.5 61 7.8",  # a short flattened table: fewer than 32 numbers
+    " ".join(f"{i} per cent" for i in range(40)),  # words between the numbers
+])  # fmt: skip
+def test_short_lists_and_numbers_among_words_are_read_one_by_one(tmp_path: Path, text: str) -> None:
+    (tmp_path / "a.txt").write_text(text + "\n")
+    [ex] = read_all(tmp_path, workers=0).extractions
+    assert not ex.runs and ex.figures
+
+
+def test_the_figures_budget_counts_the_numbers_of_runs(tmp_path: Path) -> None:
+    good(tmp_path)
+    _run_document(tmp_path, 5_000)
+    loaded = read_all(tmp_path, workers=0, limits=DEFAULT.with_(figures=4_000))
+    [f] = [f for f in loaded.findings if f.check == "input-limit"]
+    assert "flat.txt" in f.message and "figures" in f.message
+    assert len(loaded.extractions) == len(list((ROOT / "published").glob("*.txt")))  # the others kept

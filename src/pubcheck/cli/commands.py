@@ -557,7 +557,9 @@ def _figures(args: argparse.Namespace) -> int:
 
     loaded = read_all(target, display_root=Path.cwd(), limits=_limits(args, target), workers=args.workers,
                       rules=rules_for(target, args.config))  # fmt: skip
-    figures = [f for e in loaded.extractions for f in e.figures]
+    # numbers in runs (no word between them) are counted when checking; listed here one by one
+    figures = [f for e in loaded.extractions
+               for f in sorted(e.figures + e.run_figures(), key=lambda f: (f.line, f.span[0]))]  # fmt: skip
     console, fh = _out_console(args.output)
     try:
         render_figures(figures, args.format, console)

@@ -44,6 +44,26 @@ SUP_TRANS = str.maketrans(SUPERSCRIPTS, "0123456789")
 # regular expressions and linking then see bounded text, whatever one line holds.
 WINDOW = 5_000
 
+# Numbers in a row with nothing but spaces and punctuation between them (a table or list flattened
+# into text, a mis-exported PDF): no word says what any of them measures, so no check can use them
+# one by one. Such a run of at least RUN_MIN numbers is counted by a regular expression (in C, at
+# tens of MB/s) instead of being read figure by figure (tens of microseconds each), is reported in
+# a note, and is listed figure by figure only where asked (`pubcheck figures`: run_figures()).
+RUN_MIN = 32
+_NUMBER_TOKEN = re.compile(r"\d[\d,.]*")  # one class after the first digit: linear
+_WORDLESS = re.compile(r"[\W\d]+")  # no letter (and no underscore): one class, linear
+_SIGNS = frozenset("-−+£(")
+
+
+@dataclass(frozen=True)
+class Run:
+    """RUN_MIN or more numbers in a row, no word between them, at line[start:end]."""
+
+    line: int
+    start: int
+    end: int
+    count: int
+
 
 @dataclass
 class Extraction:
@@ -53,6 +73,62 @@ class Extraction:
     footnotes: dict[str, int] = field(default_factory=dict)  # footnote id -> line
     markers: list[Location] = field(default_factory=list)  # suppression markers seen
     notes: list[Finding] = field(default_factory=list)  # how the document was read (long lines split)
+    runs: list[Run] = field(default_factory=list)  # numbers counted, not read one by one
+
+    @property
+    def numbers(self) -> int:
+        """Every number read: the figures and the runs' numbers."""
+        return len(self.figures) + sum(r.count for r in self.runs)
+
+    def run_figures(self) -> list[Figure]:
+        """The runs' numbers as figures (value, unit, rounding, place; linked to nothing, as
+        nothing says what they measure): what `pubcheck figures` lists beside the others."""
+        doc = self.document
+        out: list[Figure] = []
+        for r in self.runs:
+            line = doc.lines[r.line - 1]
+            for a, b in windows(line[r.start : r.end]):
+                a, b = a + r.start, b + r.start
+                c = max(0, a - 100)  # with the words before it: '0.5' opening a line is a paragraph number
+                figs, _labels = lex_line(line[c:b], doc.path, r.line, offset=c)
+                for f in figs:
+                    if f.span[0] >= a:  # quoted with the numbers around it, not the whole run
+                        quote = line[max(r.start, f.span[0] - 40) : min(r.end, f.span[1] + 40)].strip()
+                        out.append(changed(f, location=doc.place(changed(f.location, quote=quote))))
+        return out
+
+
+def figure_runs(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, count) of every run of RUN_MIN or more numbers in `text` with no word between
+    them. Linear: two regular expressions of one character class each, counted in C."""
+    if len(_NUMBER_TOKEN.findall(text)) < RUN_MIN:
+        return []
+    out = []
+    for m in _WORDLESS.finditer(text):
+        a, b = m.span()
+        if b - a >= 2 * RUN_MIN - 1:
+            n = len(_NUMBER_TOKEN.findall(text, a, b))
+            if n >= RUN_MIN:
+                first = _NUMBER_TOKEN.search(text, a, b).start()  # type: ignore[union-attr]
+                while first > a and text[first - 1] in _SIGNS:  # a sign or '£' is the number's
+                    first -= 1
+                out.append((first, b - len(text[a:b]) + len(text[a:b].rstrip()), n))
+    return out
+
+
+def _without_runs(text: str, lineno: int, offset: int, runs: list[Run]) -> str:
+    """`text` with its runs blanked (same length: every other figure keeps its place); each run
+    recorded in `runs` with its place in the line (`offset`: where `text` starts in it)."""
+    found = figure_runs(text)
+    if not found:
+        return text
+    parts, last = [], 0
+    for a, b, n in found:
+        runs.append(Run(lineno, a + offset, b + offset, n))
+        parts += [text[last:a], " " * (b - a)]
+        last = b
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 _LAST_BREAK = re.compile(r"(?s).*[^\w.,]")  # up to the last character that is not part of a word or number
@@ -116,10 +192,18 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
     section: int | None = None
     sections: list[int | None] = [None]  # the section after each line (1-based): section_of, in one pass
     split: list[int] = []  # lines read in windows
+    runs: list[Run] = []
+    counted = [0, 0]  # the runs summed so far, and their numbers
+
+    def numbers() -> int:  # figures so far, with the runs' numbers (the figures budget counts both)
+        counted[1] += sum(r.count for r in runs[counted[0] :])
+        counted[0] = len(runs)
+        return len(figures) + counted[1]
+
     prev = ""
     for i, line in enumerate(doc.lines, start=1):
         if budget is not None and (i % 256 == 0 or len(line) > WINDOW):
-            budget(len(figures), f"line {i}")
+            budget(numbers(), f"line {i}")
         m = rules.section_heading.match(line)
         if m:
             section = int(m.group(1))
@@ -135,30 +219,33 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
             if t.is_contents or numeric[id(t)]:
                 continue
             cells = line.split("\t")
-            pos = 0
+            pos, k = 0, len(runs)
             for col, cell in enumerate(cells):
                 if cell.strip() and not (col == 0 and _code_like(cell)):
                     for a, b in windows(cell):
                         figures += [changed(f, col_index=col) for f in _prose(
                             doc, i, cell[a:b], rules, None if is_footnote else section, offset=pos + a,
-                            quote=line)]  # fmt: skip
+                            quote=line, runs=runs)]  # fmt: skip
                 pos += len(cell) + 1
             if any(len(c) > WINDOW for c in cells):
                 split.append(i)
+                _join_runs(runs, k, line)
             continue
         if not line.strip():
             continue
         if len(line) <= WINDOW:
-            figures += _prose(doc, i, line, rules, None if is_footnote else section, prev=prev)
+            figures += _prose(doc, i, line, rules, None if is_footnote else section, prev=prev, runs=runs)
         else:
             split.append(i)
             before = prev[-WINDOW:]
+            k = len(runs)
             for a, b in windows(line):
                 if budget is not None:
-                    budget(len(figures), f"line {i}, character {a + 1}")
+                    budget(numbers(), f"line {i}, character {a + 1}")
                 figures += _prose(doc, i, line[a:b], rules, None if is_footnote else section, offset=a,
-                                  quote=line[a:b], prev=before)  # fmt: skip
+                                  quote=line[a:b], prev=before, runs=runs)  # fmt: skip
                 before = line[a:b]
+            _join_runs(runs, k, line)
         prev = line if len(line) <= WINDOW else line[-WINDOW:]
     markers: list[Location] = []
     if doc.places:  # a numeric table's figures were placed as they were made
@@ -167,13 +254,15 @@ def extract(doc: Document, rules: LinkRules | None = None, *,
         if t.is_contents or not numeric[id(t)]:
             continue
         if budget is not None:
-            budget(len(figures), f"{t.id}, line {t.first_line}")
+            budget(numbers(), f"{t.id}, line {t.first_line}")
         cell_figs, ms = _table_figures(doc, t, rules, sections[min(t.first_line, len(doc.lines))])
         figures += cell_figs
         markers += ms
     figures.sort(key=lambda f: (f.line, f.span[0]))
     notes = [_split_note(doc, split)] if split else []
-    return Extraction(doc, figures, tables, footnotes, markers, notes)
+    if runs:
+        notes.append(_runs_note(doc, runs))
+    return Extraction(doc, figures, tables, footnotes, markers, notes, runs)
 
 
 def _split_note(doc: Document, lines: list[int]) -> Finding:
@@ -187,6 +276,35 @@ def _split_note(doc: Document, lines: list[int]) -> Finding:
                 "longer than that is read in parts.",
         expected=f"lines of at most {WINDOW:,} characters", found=f"{len(lines)} longer lines",
         locations=(loc,),
+    )  # fmt: skip
+
+
+def _join_runs(runs: list[Run], k: int, line: str) -> None:
+    """Runs of one line from runs[k] on, joined where a window's cut parted them (only spaces
+    between them)."""
+    out: list[Run] = []
+    for r in runs[k:]:
+        if out and not line[out[-1].end : r.start].strip():
+            out[-1] = Run(r.line, out[-1].start, r.end, out[-1].count + r.count)
+        else:
+            out.append(r)
+    runs[k:] = out
+
+
+def _runs_note(doc: Document, runs: list[Run]) -> Finding:
+    first = runs[0]
+    line = doc.lines[first.line - 1]
+    loc = doc.place(Location(doc.path, first.line, line[first.start : first.start + 200].strip()))
+    lines = len({r.line for r in runs})
+    more = f" and {lines - 1} more line{'s' if lines > 2 else ''}" if lines > 1 else ""
+    n = sum(r.count for r in runs)
+    return Finding(
+        check="figure-run", severity="info",
+        message=f"{doc.path}: line {first.line}{more} hold{'s' if lines == 1 else ''} {n:,} numbers in "
+                f"{len(runs):,} run{'s' if len(runs) > 1 else ''} of {RUN_MIN} or more with no word between "
+                "them (a table or list flattened into text?). Nothing says what they measure, so they were "
+                "counted, not checked one by one; `pubcheck figures` lists them.",
+        expected="figures in sentences or tables", found=f"{n:,} numbers in runs", locations=(loc,),
     )  # fmt: skip
 
 
@@ -212,9 +330,12 @@ def _code_like(cell: str) -> bool:
     return len(s) < 25 and bool(_CODE.fullmatch(s))
 
 
-def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int | None,
-           *, offset: int = 0, quote: str | None = None, prev: str = "") -> list[Figure]:  # fmt: skip
-    figs, _labels = lex_line(text, doc.path, lineno, quote=quote, offset=offset)
+def _prose(doc: Document, lineno: int, text: str, rules: LinkRules, section: int | None, *, offset: int = 0,
+           quote: str | None = None, prev: str = "", runs: list[Run] | None = None) -> list[Figure]:  # fmt: skip
+    """The figures of `text` (a line, a window of one or a cell), linked by their sentences; with
+    `runs`, numbers in runs are counted there instead (figure_runs)."""
+    lexed = text if runs is None else _without_runs(text, lineno, offset, runs)
+    figs, _labels = lex_line(lexed, doc.path, lineno, quote=text if quote is None else quote, offset=offset)
     if not figs:
         return []
     spans = sentence_spans(text)

@@ -25,7 +25,7 @@ from pubcheck.figures.numbers import (
     verbal_interval,
 )
 from pubcheck.figures.periods import find_periods, led_by
-from pubcheck.model import Figure, Interval, Location, changed
+from pubcheck.model import Figure, Interval, Location, built, changed
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 WORDNUM = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
@@ -126,6 +126,11 @@ NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "money": (("£",),), "scaled": (("million", "billion", "thousand"),), "number": ((DIGIT,),),
     "one-in": ((DIGIT, *WORD_NUMBERS), ("in",)),
 }  # fmt: skip
+# Beyond NEEDS, a pattern on the case-folded line that every match needs, for a pattern whose NEEDS
+# most lines meet ("in" and a number: nearly every line) but that rarely matches.
+GATES: dict[str, re.Pattern[str]] = {
+    "one-in": re.compile(rf"in\s+(?:\d|{WORDNUM})"),
+}
 _HAS_DIGIT = re.compile(r"\d")
 _FOLD = str.maketrans({"İ": "i", "ı": "i", "K": "k", "ſ": "s"})  # what re.I matches to ASCII letters
 
@@ -151,17 +156,19 @@ class _Needs:
                         break
                 else:
                     return False
-        return True
+        gate = GATES.get(kind)
+        return gate is None or gate.search(low) is not None
 
     def any_word(self, words: tuple[str, ...]) -> bool:
         return any(w in self.low for w in words)
 
 
 def _needed_words(phrases: list[str]) -> tuple[str, ...]:
-    """For phrases matched case-insensitively, words one of which every match contains: each
-    phrase's longest word, leaving out words that contain another such word."""
-    longest = {max(re.split(r"[\s-]+", p.lower()), key=len) for p in phrases}
-    return tuple(sorted(w for w in longest if not any(o != w and o in w for o in longest)))
+    """For phrases matched case-insensitively, text one of which every match contains: the phrases
+    themselves, case-folded, leaving out each that contains another ('a half' holds 'half'). Not
+    just a word of each: 'one in ten' would let through every line with 'one', 'someone', 'money'."""
+    low = {p.lower() for p in phrases}
+    return tuple(sorted(w for w in low if not any(o != w and o in w for o in low)))
 
 
 @dataclass
@@ -240,6 +247,13 @@ FIGURE_PATTERNS = [(kind, led_by(FIGURE_FIRST[kind], pat) if kind in FIGURE_FIRS
 
 
 def _qualifier(before: str) -> str | None:
+    """The qualifier ('around', 'more than') printed just before a figure. QUALIFIER_RE ends with
+    whitespace or '£' after a word (or 'c.'): text that does not is not searched (most figures)."""
+    if not before or not (before[-1].isspace() or before[-1] == "£"):
+        return None
+    t = before.rstrip()
+    if not t or not (t[-1].isalpha() or t[-1] in ".£"):
+        return None
     m = QUALIFIER_RE.search(before[-30:])
     return m.group(1).lower() if m else None
 
@@ -291,7 +305,7 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
                 continue
         q = _qualifier(line[: m.start()])
         exact = _FRACTIONS[word]
-        figures.append(Figure(
+        figures.append(built(Figure,
             value=exact, unit="percent", precision=0.0, interval=verbal_interval(exact, q),
             text=line[m.start() : m.end()], location=loc, qualifier=q, kind="verbal",
             span=(m.start() + offset, m.end() + offset),
@@ -303,7 +317,7 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
         word = m.group(1).lower()
         q = _qualifier(line[: m.start()])
         exact = _RATIOS[word]
-        figures.append(Figure(
+        figures.append(built(Figure,
             value=exact, unit="ratio", precision=0.0,
             interval=verbal_interval(exact, q, ratio=True), text=line[m.start() : m.end()],
             location=loc, qualifier=q, kind="ratio", span=(m.start() + offset, m.end() + offset),
@@ -322,7 +336,7 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
         if hi <= lo:
             return None
         step = decimals_step(max(d1, d2))
-        return Figure(
+        return built(Figure,
             value=hi - lo, unit="percent", precision=step,
             interval=Interval(lo - step / 2, hi + step / 2), text=text, location=loc,
             qualifier=q, kind="range", low=lo, high=hi, span=(a, b),
@@ -332,7 +346,7 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
         step = decimals_step(d)
         unit = "percent" if kind == "percent" else "percentage_points"
         iv = qualify(rounding_interval(v, step), v, q, unit)
-        return Figure(value=v, unit=unit, precision=step, interval=iv, text=text, location=loc,
+        return built(Figure, value=v, unit=unit, precision=step, interval=iv, text=text, location=loc,
                       qualifier=q, kind="number" if kind == "percent" else "change",
                       span=(a, b))  # fmt: skip
     if kind in ("money", "scaled"):
@@ -349,7 +363,7 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
         iv = qualify(count_interval(v, step) if step >= 1 else rounding_interval(v, step), v, q, "count")
         iv = Interval(max(iv.lo, 0.0), iv.hi)
         unit = "GBP" if kind == "money" else "count"
-        return Figure(value=v, unit=unit, precision=step, interval=iv, text=text, location=loc,
+        return built(Figure, value=v, unit=unit, precision=step, interval=iv, text=text, location=loc,
                       qualifier=q, kind="number", span=(a, b))  # fmt: skip
     if kind == "one-in":
         n, _ = _num_or_word(m.group(1))
@@ -362,7 +376,7 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
         # the wider of: what rounds to '1 in d', and the verbal tolerance (quantifiers.toml)
         v_iv = verbal_interval(exact, q)
         iv = Interval(min(lo, v_iv.lo), max(hi, v_iv.hi))
-        return Figure(value=round(exact, 3), unit="percent", precision=0.0, interval=iv,
+        return built(Figure, value=round(exact, 3), unit="percent", precision=0.0, interval=iv,
                       text=text, location=loc, qualifier=q, kind="verbal", span=(a, b))  # fmt: skip
     if kind == "number":
         digits = m.group(1)
@@ -372,12 +386,12 @@ def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int)
             return None
         if d:
             step = decimals_step(d)
-            return Figure(value=v, unit="number", precision=step,
+            return built(Figure, value=v, unit="number", precision=step,
                           interval=qualify(rounding_interval(v, step), v, q, "number"),
                           text=text, location=loc, qualifier=q, span=(a, b))  # fmt: skip
         step = count_step(digits, qualified=q is not None)
         iv = qualify(count_interval(v, step), v, q, "count")
-        return Figure(value=v, unit="count", precision=step, interval=Interval(max(iv.lo, 0), iv.hi),
+        return built(Figure, value=v, unit="count", precision=step, interval=Interval(max(iv.lo, 0), iv.hi),
                       text=text, location=loc, qualifier=q, span=(a, b))  # fmt: skip
     return None
 

@@ -62,7 +62,7 @@ def extract_within(doc: Document, limits: Limits, started: float | None = None,
 
     with rarely_collecting():  # millions of acyclic objects: pubcheck.heap
         ex = extract(doc, rules, budget=budget)
-    budget(len(ex.figures), "")
+    budget(ex.numbers, "")
     return ex
 
 
@@ -129,7 +129,7 @@ def read_all(target: Path, display_root: Path | None = None, *, limits: Limits =
                 )], False)  # fmt: skip
                 return
             notes = list(ex.notes)
-            if not ex.figures:
+            if not ex.figures and not ex.runs:
                 notes.append(Finding(
                     check="no-figures", severity="warning",
                     message=f"{shown} was read but holds no figure pubcheck recognises "
