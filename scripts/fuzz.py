@@ -30,12 +30,17 @@ SLOW = 5.0  # seconds for one input of at most a few KB: only a hang or a blow-u
 
 def _extract(text: str) -> None:
     from pubcheck.documents.load import Document
-    from pubcheck.figures.extract import extract
+    from pubcheck.figures.extract import RUN_MIN, extract
 
     ex = extract(Document("fuzz.txt", text.splitlines(), ""))
     for f in ex.figures:
         assert f.interval.lo <= f.interval.hi
         assert 0 <= f.location.line <= len(ex.document.lines)
+    for r in ex.runs:  # numbers counted in runs: inside their line, never also read as figures
+        assert 0 <= r.start < r.end <= len(ex.document.lines[r.line - 1]) and r.count >= RUN_MIN
+        assert not any(f.line == r.line and f.span[0] < r.end and f.span[1] > r.start for f in ex.figures)
+    for f in ex.run_figures():
+        assert f.interval.lo <= f.interval.hi and f.line >= 1
 
 
 def target_extract(data: bytes) -> None:

@@ -185,8 +185,11 @@ def test_built_equals_the_constructor() -> None:
 def test_built_refuses_what_the_constructor_refuses() -> None:
     from pubcheck.model import built
 
+    built(Location, document="a", line=1, quote="q")  # checked once per set of names: others still are
     with pytest.raises(TypeError, match="quote"):  # a required field missing
         built(Location, document="a", line=1)
+    with pytest.raises(TypeError, match="quote"):
+        built(Location, line=1, document="a")  # the same names in another order: checked again
     with pytest.raises(TypeError, match="quot"):  # a misspelt one, even when the count is right
         built(Location, document="a", line=1, quot="q")
     with pytest.raises(TypeError, match="Interval"):  # __post_init__ checks would be skipped

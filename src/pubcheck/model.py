@@ -102,9 +102,15 @@ def built(cls: type[_T], /, **values: Any) -> _T:
     d = obj.__dict__
     d.update(defaults)
     d.update(values)
-    if d.keys() != cls.__dataclass_fields__.keys():  # type: ignore[attr-defined]
-        raise TypeError(f"built({cls.__name__}): fields {sorted(d.keys() ^ cls.__dataclass_fields__.keys())}")  # type: ignore[attr-defined]
+    names = (cls, *values)  # the fields are checked once per class and set of names given
+    if names not in _CHECKED:
+        if d.keys() != cls.__dataclass_fields__.keys():  # type: ignore[attr-defined]
+            raise TypeError(f"built({cls.__name__}): fields {sorted(d.keys() ^ cls.__dataclass_fields__.keys())}")  # type: ignore[attr-defined]
+        _CHECKED.add(names)
     return obj
+
+
+_CHECKED: set[tuple[Any, ...]] = set()
 
 
 def changed(obj: _T, /, **changes: Any) -> _T:

@@ -491,11 +491,12 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
                 step = 1.0 if is_sample else count_step(digits)
             else:
                 step = decimals_step(decimals)
-            iv = rounding_interval(value, step)
             if unit == "count":
                 iv = count_interval(value, step)
                 if value >= 0:  # a count is not negative; a printed change of a count may be
                     iv = Interval(max(0.0, iv.lo), iv.hi)
+            else:
+                iv = rounding_interval(value, step)
             key = _NO_KEY
             if ind is not None:
                 if is_sample:
