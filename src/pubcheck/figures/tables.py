@@ -43,7 +43,12 @@ class Cell:
 
     @property
     def is_number(self) -> bool:
-        return bool(CELL_NUMBER.match(_MARKER_SUFFIX.sub("", self.stripped)))
+        # asked by table finding, the numeric share and extraction: read once (functools'
+        # cached_property takes a lock on every read in Python 3.11, slower than the pattern)
+        got = self.__dict__.get("_is_number")
+        if got is None:
+            got = self.__dict__["_is_number"] = bool(CELL_NUMBER.match(_MARKER_SUFFIX.sub("", self.stripped)))
+        return got
 
     @property
     def is_empty(self) -> bool:
