@@ -19,7 +19,7 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Interval:
     """The values a printed figure may stand for: [lo, hi), half-open as rounding is.
 
@@ -30,9 +30,14 @@ class Interval:
     lo: float
     hi: float
 
-    def __post_init__(self) -> None:
-        if self.lo > self.hi:
-            raise ValueError(f"empty interval [{self.lo}, {self.hi}]")
+    def __init__(self, lo: float, hi: float) -> None:
+        # made for every figure and table cell: the fields are set as a frozen dataclass's own
+        # __init__ sets them, without its object.__setattr__ per field and __post_init__ call
+        if lo > hi:
+            raise ValueError(f"empty interval [{lo}, {hi}]")
+        d = self.__dict__
+        d["lo"] = lo
+        d["hi"] = hi
 
     def overlaps(self, other: Interval, eps: float = 1e-9) -> bool:
         if self.lo == self.hi or other.lo == other.hi:  # a point: closed

@@ -281,3 +281,14 @@ def test_a_document_s_tables_are_found_once() -> None:
     assert len(first) == 1 and tables_of(doc) is first  # extraction, tidy tables and rules share them
     doc.lines = ["Table 1: x", "A\t1\t2", "", "Table 2: y", "C\t5\t6"]
     assert [t.id for t in tables_of(doc)] == ["Table 1", "Table 2"]  # new lines: found again
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1,234", (1234.0, 0)), ("16.8", (16.8, 1)), ("-0.5", (-0.5, 1)), ("£1,200", (1200.0, 0)), ("£ 3.50", (3.5, 2)),
+    ("12.5%", (12.5, 1)), ("12 per cent", (12.0, 0)), ("3.0 pp", (3.0, 1)), ("45 [p]", (45.0, 0)), ("45.1[R]", (45.1, 1)),
+    ("1,23", None), ("12a", None), ("Total", None), ("12 [x]", None), ("£", None), ("1.2.3", None),
+])  # fmt: skip
+def test_a_cell_number_is_read_with_its_marks_and_units_taken_off(text: str, expected: tuple | None) -> None:
+    from pubcheck.figures.tidy import _number_text
+
+    assert _number_text(text) == expected

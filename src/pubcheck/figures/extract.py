@@ -474,7 +474,7 @@ def _table_figures(doc: Document, t: Table, rules: LinkRules, section: int | Non
             # placed here, at its sheet and cell: a table's figures are most of a spreadsheet's
             loc = built(Location, document=doc.path, line=row.lineno, quote=quote, figure=cell.stripped,
                         **doc.place_of(row.lineno, cell.col))  # fmt: skip
-            raw = _SUFFIX.sub("", cell.stripped)
+            raw = _SUFFIX.sub("", cell.stripped) if "[" in cell.stripped else cell.stripped  # a [p]/[r] mark
             digits = _NOT_DIGITS.sub("", raw)
             value, decimals = parse_number(digits)
             if "%" in raw or "per cent" in raw:

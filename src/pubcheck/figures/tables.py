@@ -47,7 +47,8 @@ class Cell:
         # cached_property takes a lock on every read in Python 3.11, slower than the pattern)
         got = self.__dict__.get("_is_number")
         if got is None:
-            got = self.__dict__["_is_number"] = bool(CELL_NUMBER.match(_MARKER_SUFFIX.sub("", self.stripped)))
+            text = _MARKER_SUFFIX.sub("", self.stripped) if "[" in self.stripped else self.stripped
+            got = self.__dict__["_is_number"] = bool(CELL_NUMBER.match(text))
         return got
 
     @property

@@ -294,13 +294,18 @@ def _number(cell: Cell) -> tuple[float, int] | None:
     return memo["_number"]
 
 
+_REVISION_MARK = re.compile(r"\s*\[(?:p|r|u|e)\]\s*$", re.I)
+_UNIT_AFFIX = re.compile(r"^£\s*|\s*(?:%|per cent|pp)$")
+
+
 @lru_cache(maxsize=1 << 16)
 def _number_text(text: str) -> tuple[float, int] | None:
     first = text[:1]
     if not (first.isdecimal() or first in "+-£"):  # a label: a figure opens with a digit, a sign or £
         return None
-    raw = re.sub(r"\s*\[(?:p|r|u|e)\]\s*$", "", text, flags=re.I)
-    raw = re.sub(r"^£\s*|\s*(?:%|per cent|pp)$", "", raw)
+    raw = _REVISION_MARK.sub("", text) if "[" in text else text
+    if first == "£" or not raw[-1:].isdecimal():  # else neither a '£' nor a unit to take off
+        raw = _UNIT_AFFIX.sub("", raw)
     if not _NUMBER_TEXT.match(raw):
         return None
     digits = raw.replace(",", "")  # [-+]?digits[.digits]: read as Decimal would read it
