@@ -183,7 +183,7 @@ def test_built_equals_the_constructor() -> None:
 
 
 def test_built_refuses_what_the_constructor_refuses() -> None:
-    from pubcheck.model import built
+    from pubcheck.model import built, changed
 
     built(Location, document="a", line=1, quote="q")  # checked once per set of names: others still are
     with pytest.raises(TypeError, match="quote"):  # a required field missing
@@ -192,5 +192,7 @@ def test_built_refuses_what_the_constructor_refuses() -> None:
         built(Location, line=1, document="a")  # the same names in another order: checked again
     with pytest.raises(TypeError, match="quot"):  # a misspelt one, even when the count is right
         built(Location, document="a", line=1, quot="q")
-    with pytest.raises(TypeError, match="Interval"):  # __post_init__ checks would be skipped
+    with pytest.raises(TypeError, match="Interval"):  # Interval's own __init__ checks would be skipped
         built(Interval, lo=2.0, hi=1.0)
+    with pytest.raises(TypeError, match="Interval"):
+        changed(Interval(1.0, 2.0), lo=3.0)

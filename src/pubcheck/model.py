@@ -83,6 +83,13 @@ class Interval:
 _DEFAULTS: dict[type, dict[str, Any]] = {}
 
 
+def _checks_itself(cls: type) -> bool:
+    """Not a plain dataclass: its own `__init__` or `__post_init__` checks what it is given
+    (Interval: lo <= hi), which built() and changed() would skip."""
+    params = getattr(cls, "__dataclass_params__", None)
+    return params is None or not params.init or "__post_init__" in vars(cls)
+
+
 def built(cls: type[_T], /, **values: Any) -> _T:
     """`cls(**values)` for a frozen dataclass without `__post_init__`, at a fraction of the cost:
     a frozen dataclass's `__init__` sets each field through `object.__setattr__`, and a table of
@@ -91,7 +98,7 @@ def built(cls: type[_T], /, **values: Any) -> _T:
     value); unknown names are refused as `__init__` would refuse them."""
     defaults = _DEFAULTS.get(cls)
     if defaults is None:
-        if "__post_init__" in vars(cls) or not getattr(cls, "__dataclass_params__", None):
+        if _checks_itself(cls):
             raise TypeError(f"built() is for plain frozen dataclasses, not {cls.__name__}")
         defaults = {}
         for f in fields(cls):  # type: ignore[arg-type]
@@ -124,8 +131,8 @@ def changed(obj: _T, /, **changes: Any) -> _T:
     fields are copied, nothing memoised beside them."""
     cls = type(obj)
     names = cls.__dataclass_fields__  # type: ignore[attr-defined]
-    if "__post_init__" in vars(cls) or not changes.keys() <= names.keys():
-        raise TypeError(f"changed({cls.__name__}): {sorted(changes.keys() - names.keys()) or '__post_init__'}")
+    if _checks_itself(cls) or not changes.keys() <= names.keys():
+        raise TypeError(f"changed({cls.__name__}): {sorted(changes.keys() - names.keys()) or 'checks its fields'}")
     d = obj.__dict__
     out = object.__new__(cls)
     out.__dict__.update({k: d[k] for k in names}, **changes)
