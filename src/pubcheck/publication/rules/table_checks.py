@@ -159,10 +159,12 @@ def _shares_along(t: TidyTable, d: Dimension, declared: bool) -> Iterator[Findin
     # printed in one form ('Success (%)', 'Relapse (%)', ... beside a 'completed_rate'). Not
     # any run: so many runs would sum to about 100 somewhere by chance.
     candidates = [order]
-    measures = {}
+    measures: dict[str, str] = {}
     for _r, g in groups:
         for lab, c in g.items():
             measures.setdefault(lab, c.measure)
+        if len(measures) == len(order):  # every label's first cell met
+            break
     form = {lab: _form(measures[lab]) for lab in order}
     start = 0
     for k in range(1, len(order) + 1):
@@ -171,8 +173,10 @@ def _shares_along(t: TidyTable, d: Dimension, declared: bool) -> Iterator[Findin
                 candidates.append(order[start:k])
             start = k
     for run in candidates:
-        rows = [(rest, {lab: g[lab] for lab in run}) for rest, g in groups if all(lab in g for lab in run)]
-        rows = [(rest, p) for rest, p in rows if 50 <= sum(c.value for c in p.values()) <= 150]
+        # rows holding every label of the run whose parts sum to about 100 (summed before the
+        # parts are gathered: most rows of a long dimension are far from it)
+        rows = [(rest, {lab: g[lab] for lab in run}) for rest, g in groups
+                if all(lab in g for lab in run) and 50 <= sum(g[lab].value for lab in run) <= 150]  # fmt: skip
         if not rows:
             continue
         results = [(rest, p, _sum(p.values())) for rest, p in rows]
@@ -183,6 +187,7 @@ def _shares_along(t: TidyTable, d: Dimension, declared: bool) -> Iterator[Findin
             return
 
 
+@lru_cache(maxsize=1024)
 def _form(measure: str) -> str:
     """How a column header prints its unit: '(%)', '%', 'rate', ... ('' when it does not)."""
     m = re.search(r"\((?:%|per ?cent|percent|percentage)\)\s*$|%\s*$|(?:^|_|\s)rate\s*$|\bper ?cent\b|"
