@@ -1,12 +1,13 @@
-"""The cyclic garbage collector, paused while pubcheck builds its own acyclic objects.
+"""The cyclic garbage collector, paused while pubcheck builds the run's long-lived objects.
 
 Extraction and the table rules allocate a few objects per table cell (a figure, its interval
 and place, a tidy cell): a 50,000-row table makes millions. CPython's cyclic collector runs
 every 700 allocations and, as the heap grows, rescans the older objects too: on such a table
 it took about 40 per cent of `check` (7 s of 17), and a second more after them. Those objects
-hold no reference cycles (frozen dataclasses of numbers, strings and tuples), so there is
-nothing for the collector to find while they are built; reference counting still frees
-everything as usual. `rarely_collecting()` turns the collector off for such a phase and back
+live until the run ends (frozen dataclasses of numbers, strings and tuples; the one cycle is a
+document and the tidy tables cached on it, whose cells name the document), so there is nothing
+for the collector to free while they are built; reference counting frees the short-lived ones
+as usual. `rarely_collecting()` turns the collector off for such a phase and back
 on after it (nested phases: the outermost restores it). The readers of untrusted files
 (BeautifulSoup's trees are cyclic) run in worker processes with the collector on, and no
 reader runs inside a paused phase (with `--workers 0` they run in this process, but before

@@ -60,7 +60,7 @@ QUALIFIED = st.tuples(
 @given(QUALIFIED)
 def test_the_qualifier_shortcut_never_skips_a_qualifier(before: str) -> None:
     m = lexer.QUALIFIER_RE.search(before[-30:])
-    assert lexer._qualifier(before) == (m.group(1).lower() if m else None)
+    assert lexer._qualifier(before, len(before)) == (m.group(1).lower() if m else None)
 
 
 @FAST

@@ -290,9 +290,9 @@ def run(argv: list[str] | None = None) -> int:
     if argv is None:  # the program, about to exit (tests pass argv and go on)
         import gc
 
-        # A large run's figures, cells and tables are reference cycles (a document and the
-        # tables cached on it refer to each other) that the collection at exit would free one
-        # by one: 0.9 s after a 50,000-row table. Frozen, they go with the process.
+        # A large run's tidy cells and tables hang in a reference cycle (a document and the
+        # tidy tables cached on it, whose cells name it) that the collection at exit would free
+        # one object at a time: 0.9 s after a 50,000-row table. Frozen, they go with the process.
         gc.freeze()
     return code
 

@@ -54,7 +54,7 @@ def _check(target: Path, cfg: Config, select: set[str] | None, ignore: set[str] 
     runs: list[CheckRun] = []
     if publication_rules:
         crashed: dict[str, str] = {}
-        with rarely_collecting():  # the tidy tables: millions of acyclic objects (pubcheck.heap)
+        with rarely_collecting():  # the tidy tables: millions of long-lived objects (pubcheck.heap)
             findings += run_rules(corpus, select=select, ignore=ignore, crashed=crashed)
         rules = list(registered())
         for rid in rules:

@@ -112,7 +112,7 @@ def figure_runs(text: str) -> list[tuple[int, int, int]]:
                 first = _NUMBER_TOKEN.search(text, a, b).start()  # type: ignore[union-attr]
                 while first > a and text[first - 1] in _SIGNS:  # a sign or '£' is the number's
                     first -= 1
-                out.append((first, b - len(text[a:b]) + len(text[a:b].rstrip()), n))
+                out.append((first, a + len(text[a:b].rstrip()), n))  # to its last number or mark
     return out
 
 

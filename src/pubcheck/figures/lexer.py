@@ -246,15 +246,17 @@ FIGURE_PATTERNS = [(kind, led_by(FIGURE_FIRST[kind], pat) if kind in FIGURE_FIRS
                    for kind, pat in FIGURE_PATTERNS]  # fmt: skip
 
 
-def _qualifier(before: str) -> str | None:
-    """The qualifier ('around', 'more than') printed just before a figure. QUALIFIER_RE ends with
-    whitespace or '£' after a word (or 'c.'): text that does not is not searched (most figures)."""
+def _qualifier(line: str, end: int) -> str | None:
+    """The qualifier ('around', 'more than') printed just before a figure that starts at `end`,
+    read from the 30 characters before it. QUALIFIER_RE ends with whitespace or '£' after a word
+    (or 'c.'): text that does not is not searched (most figures)."""
+    before = line[max(0, end - 30) : end]
     if not before or not (before[-1].isspace() or before[-1] == "£"):
         return None
     t = before.rstrip()
     if not t or not (t[-1].isalpha() or t[-1] in ".£"):
         return None
-    m = QUALIFIER_RE.search(before[-30:])
+    m = QUALIFIER_RE.search(before)
     return m.group(1).lower() if m else None
 
 
@@ -303,7 +305,7 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
         if re.match(r"\s*(of|\(|have|had|are|were|go|will|spent|is|[,.;])", after) is None:
             if not re.match(r"\s+(of|\()", after):
                 continue
-        q = _qualifier(line[: m.start()])
+        q = _qualifier(line, m.start())
         exact = _FRACTIONS[word]
         figures.append(built(Figure,
             value=exact, unit="percent", precision=0.0, interval=verbal_interval(exact, q),
@@ -315,7 +317,7 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
         if not free(m.start(), m.end()):
             continue
         word = m.group(1).lower()
-        q = _qualifier(line[: m.start()])
+        q = _qualifier(line, m.start())
         exact = _RATIOS[word]
         figures.append(built(Figure,
             value=exact, unit="ratio", precision=0.0,
@@ -329,7 +331,7 @@ def lex_line(line: str, document: str, lineno: int, *, quote: str | None = None,
 
 def _make(kind: str, m: re.Match[str], line: str, loc: Location, a: int, b: int) -> Figure | None:
     text = line[m.start() : m.end()]
-    q = _qualifier(line[max(0, m.start() - 30) : m.start()])  # what _qualifier reads: not the whole line
+    q = _qualifier(line, m.start())
     if kind == "range":
         lo, d1 = parse_number(m.group(1))
         hi, d2 = parse_number(m.group(2))

@@ -60,7 +60,7 @@ def extract_within(doc: Document, limits: Limits, started: float | None = None,
         if figures > limits.figures:
             raise InputLimit("figures", limits.figures, f"more than {limits.figures:,} figures", where)
 
-    with rarely_collecting():  # millions of acyclic objects: pubcheck.heap
+    with rarely_collecting():  # millions of long-lived objects: pubcheck.heap
         ex = extract(doc, rules, budget=budget)
     budget(ex.numbers, "")
     return ex
