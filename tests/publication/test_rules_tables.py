@@ -414,13 +414,14 @@ def test_a_total_the_labels_do_not_name(tmp_path: Path) -> None:
 def test_two_tables_with_one_id_keep_their_own_cells() -> None:
     from pubcheck.documents.load import Document
     from pubcheck.figures.extract import extract
-    from pubcheck.publication.rules.tables import _table_cells
+    from pubcheck.publication.corpus import Corpus
 
     doc = Document("spec.txt", ["Table 1: Pupils", "Group\tN", "A\t10", "B\t20", "",
                                 "Table 1: Pupils (continued)", "Group\tN", "C\t30", "D\t40", "E\t50"], "")  # fmt: skip
     ex = extract(doc)
+    corpus = Corpus([ex])
     one, two = ex.tables
     assert one.id == two.id == "Table 1"
-    assert [f.text for f in _table_cells(ex, one)] == ["10", "20"]
-    assert [f.text for f in _table_cells(ex, two)] == ["30", "40", "50"]
-    assert _table_cells(ex, two) is _table_cells(ex, two)  # grouped once
+    assert [f.text for f in corpus.table_cells(ex, one)] == ["10", "20"]
+    assert [f.text for f in corpus.table_cells(ex, two)] == ["30", "40", "50"]
+    assert corpus.table_cells(ex, two) is corpus.table_cells(ex, two)  # grouped once

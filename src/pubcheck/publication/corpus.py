@@ -12,6 +12,7 @@ from pubcheck.config import Config
 from pubcheck.figures.extract import Extraction
 from pubcheck.figures.link import LinkRules, load_rules
 from pubcheck.figures.periods import period_sort_key
+from pubcheck.figures.tables import Table
 from pubcheck.model import Figure, Key
 
 
@@ -72,6 +73,21 @@ class Corpus:
         return by_doc
 
     @cached_property
+    def _by_table(self) -> dict[tuple[str, str, int], list[Figure]]:
+        """Each table's cell figures by (document, table id, first line): two tables of a
+        document may share an id, and each keeps the cells of its own lines."""
+        by_id: dict[tuple[str, str | None], list[Figure]] = defaultdict(list)
+        for c in self.cells():
+            by_id[(c.document, c.table)].append(c)
+        index: dict[tuple[str, str, int], list[Figure]] = {}
+        for ex in self.extractions:
+            for t in ex.tables:
+                cells = by_id.get((ex.document.path, t.id), ())
+                index[(ex.document.path, t.id, t.first_line)] = [
+                    c for c in cells if t.first_line <= c.line <= t.last_line]  # fmt: skip
+        return index
+
+    @cached_property
     def _by_indicator(self) -> dict[str | None, list[Figure]]:
         index: dict[str | None, list[Figure]] = defaultdict(list)
         for c in self.cells():
@@ -97,6 +113,10 @@ class Corpus:
     def cells(self, document: str | None = None) -> Iterator[Figure]:
         """The table cells of one document (or of all), in order."""
         yield from self._cells.get(document, ())
+
+    def table_cells(self, ex: Extraction, t: Table) -> list[Figure]:
+        """The cell figures of table `t` of `ex`'s document, in order."""
+        return self._by_table.get((ex.document.path, t.id, t.first_line), [])
 
     def indicator_cells(self, indicator: str | None) -> list[Figure]:
         """The table cells linked to `indicator`, in order."""

@@ -7,30 +7,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from pubcheck.figures.extract import Extraction
 from pubcheck.figures.numbers import fmt_value
-from pubcheck.figures.tables import Table
 from pubcheck.model import Figure, Finding, Interval, Location
 from pubcheck.publication.corpus import Corpus
 from pubcheck.publication.registry import locs, rule
 from pubcheck.publication.rules.common import _iv, _matches
-
-
-def _table_cells(ex: Extraction, t: Table) -> list[Figure]:
-    """The cell figures of table `t` (the extraction's figures grouped by table once, not
-    scanned again for every table and rule)."""
-    memo = ex.__dict__.get("_cells_by_table")
-    if memo is None or memo[0] is not ex.figures or memo[1] != len(ex.figures):
-        by_table: dict[str | None, list[Figure]] = defaultdict(list)
-        for f in ex.figures:
-            if f.kind == "cell":
-                by_table[f.table].append(f)
-        memo = (ex.figures, len(ex.figures), by_table, {})
-        ex.__dict__["_cells_by_table"] = memo
-    where = (t.id, t.first_line, t.last_line)
-    if where not in memo[3]:  # two tables may share an id: each keeps its own lines
-        memo[3][where] = [f for f in memo[2].get(t.id, ()) if t.first_line <= f.line <= t.last_line]
-    return memo[3][where]
 
 
 @rule("table-identity")
@@ -54,7 +35,7 @@ def gap_equals_difference(corpus: Corpus) -> Iterator[Finding]:
     yield from scraped_findings(list(corpus.cells()))
     for ex in corpus.extractions:
         for t in ex.tables:
-            cells = _table_cells(ex, t)
+            cells = corpus.table_cells(ex, t)
             if not cells:
                 continue
             inds = {c.key.indicator for c in cells}
@@ -147,11 +128,11 @@ def bases_agree(corpus: Corpus) -> Iterator[Finding]:
     r = corpus.rules
     for ex in corpus.extractions:
         lines = ex.document.lines
-        numeric = [t for t in ex.tables if _table_cells(ex, t)]
+        numeric = [t for t in ex.tables if corpus.table_cells(ex, t)]
         prev_end = 0
         samples: dict[str, dict[str, Figure]] = {}
         for t in numeric:
-            cells = _table_cells(ex, t)
+            cells = corpus.table_cells(ex, t)
             samp = {c.row or "": c for c in cells if _matches(r.sample_columns, c.column or "")}
             total = next((c for lab, c in samp.items() if _matches(r.total_rows, lab)), None)
             for i in range(prev_end, t.first_line - 1):
@@ -176,7 +157,7 @@ def bases_agree(corpus: Corpus) -> Iterator[Finding]:
                     if parent_id == t.id:
                         continue
                     parent = next(x for x in numeric if x.id == parent_id)
-                    p_cols = {c.column for c in _table_cells(ex, parent) if c.unit != "count"}
+                    p_cols = {c.column for c in corpus.table_cells(ex, parent) if c.unit != "count"}
                     if not (len(t_cols) > len(p_cols) and set(psamp) == set(samp)):
                         continue
                     for lab, c in samp.items():
