@@ -218,10 +218,18 @@ def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return SparkEngine(args.spark_master, parse_conf(args.spark_conf))
 
 
-def _is_uri(text: str) -> bool:
+def _folder(text: str, engine, shown: str = "") -> Path | str:  # type: ignore[no-untyped-def]
+    """An extracts argument: a local folder, or a URI Spark reads (s3a://, abfss://, ...), which
+    only --engine spark can take. `shown`: the option it came with, for the message."""
     import re
 
-    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text))
+    from pubcheck.model import InputError
+
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+        return Path(text)
+    if engine is None:
+        raise InputError(f"{shown}{text}: a URI needs --engine spark (the polars engine reads local folders)")
+    return text
 
 
 def _report_options(p: argparse.ArgumentParser, *, gate: bool = True) -> None:
@@ -376,12 +384,7 @@ def _validate(args: argparse.Namespace) -> int:
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
     engine = _engine(args)
-    if args.extracts and _is_uri(args.extracts):
-        if engine is None:
-            raise InputError(f"{args.extracts}: a URI needs --engine spark (the polars engine reads local folders)")
-        extracts = args.extracts
-    else:
-        extracts = Path(args.extracts) if args.extracts else _shown(bundled_extracts())
+    extracts = _folder(args.extracts, engine) if args.extracts else _shown(bundled_extracts())
     return _run_and_render(args, target, extracts=extracts, publication_rules=False, config=args.config,
                            limits=_limits(args, target), workers=args.workers, allow_remote=args.allow_remote,
                            engine=engine)  # fmt: skip
@@ -488,13 +491,8 @@ def _refresh(args: argparse.Namespace) -> int:
 
     err = Console(stderr=True)
     engine = _engine(args)
-    previous, current = args.previous, args.current
-    for label, where in (("--previous", previous), ("--current", current)):
-        if _is_uri(where) and engine is None:
-            from pubcheck.model import InputError
-
-            raise InputError(f"{label} {where}: a URI needs --engine spark (the polars engine reads local folders)")
-    previous, current = (w if _is_uri(w) else Path(w) for w in (previous, current))
+    previous = _folder(args.previous, engine, "--previous ")
+    current = _folder(args.current, engine, "--current ")
     _check_baseline_args(args)
     cfg = load_config(current, args.config) if isinstance(current, Path) and current.is_dir() else None
     kw = {"data_docs": args.data_docs, "state_dir": args.state_dir, "suites_dir": args.suites, "engine": engine}
